@@ -1,0 +1,19 @@
+//! Los domain core: types, validation and rules. Pure: no IO, no async, no database or web types.
+//!
+//! Everything that decides something about the domain lives here so that it can be tested with
+//! plain values and an injected clock.
+
+pub mod account;
+pub mod audit;
+pub mod calendar;
+pub mod clock;
+pub mod deadline;
+pub mod error;
+pub mod identifiers;
+pub mod ids;
+pub mod locale;
+pub mod organization;
+pub mod policy;
+
+pub use clock::{Clock, ManualClock};
+pub use error::{Error, FieldError, Reason, Result};

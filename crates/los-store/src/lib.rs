@@ -1,0 +1,23 @@
+//! Los persistence. One implementation over sqlx's `Any` driver that runs on SQLite (the
+//! embedded default) and PostgreSQL; the few dialect differences live in [`dialect`].
+//!
+//! Identifiers and timestamps are made in Rust (UUID text, UTC microseconds), so the SQL stays
+//! portable. Functions that touch personal data take a `los_core::policy::Grant`.
+
+pub mod accounts;
+pub mod audit;
+mod connect;
+pub mod dialect;
+mod error;
+pub mod organizations;
+pub mod sessions;
+pub mod settings;
+pub mod throttle;
+pub mod tokens;
+mod util;
+
+pub use connect::{Backend, ConnectError, DatabaseUrl, Store, StoreOptions};
+pub use error::map_sqlx;
+
+/// A database transaction. Commit it; dropping it rolls back.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;

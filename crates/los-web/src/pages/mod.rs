@@ -1,0 +1,90 @@
+//! Server-rendered pages. Every form posts back with its CSRF token; a refused form is shown
+//! again with each field's reason in the user's language, and nothing is changed.
+
+mod account;
+mod admin;
+mod home;
+mod login;
+mod organizations;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Response;
+use los_core::Error;
+
+use crate::error::{error_page, status_of};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+pub use admin::{AuditQuery, audit_filter as admin_audit_filter};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(login::router())
+        .merge(home::router())
+        .merge(account::router())
+        .merge(organizations::router())
+        .merge(admin::router())
+}
+
+#[derive(Debug, Clone)]
+pub struct FormErrorItem {
+    pub field: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// Field errors of a refused form, translated.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors {
+    pub items: Vec<FormErrorItem>,
+}
+
+impl FormErrors {
+    /// Translates the field errors of `error`; `labels` maps field names to label keys.
+    pub fn from_error(tr: Tr, error: &Error, labels: &[(&str, &str)]) -> Option<FormErrors> {
+        let Error::Invalid(fields) = error else { return None };
+        Some(FormErrors {
+            items: fields
+                .iter()
+                .map(|f| FormErrorItem {
+                    field: f.field.clone(),
+                    label: labels
+                        .iter()
+                        .find(|(field, _)| *field == f.field)
+                        .map(|(_, key)| tr.t(key))
+                        .unwrap_or_else(|| f.field.clone()),
+                    message: tr.reason(&f.reason),
+                })
+                .collect(),
+        })
+    }
+
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.items.iter().find(|item| item.field == field).map(|item| item.message.clone())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// A page for an error that is not a form problem.
+pub fn failure(tr: Tr, error: &Error) -> Response {
+    let retry_after = match error {
+        Error::Throttled { retry_after_secs } => Some(*retry_after_secs),
+        _ => None,
+    };
+    error_page(tr, status_of(error), retry_after)
+}
+
+/// Status for a form shown again with errors.
+pub const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+/// An option of a `<select>`.
+#[derive(Debug, Clone)]
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
