@@ -1,0 +1,3 @@
+//! (filled below)
+#![allow(unused_imports)]
+use crate::support::*;

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on port 0, spoken to over HTTP, on SQLite and on
+//! PostgreSQL. One test binary, so the build is shared.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod api;
+mod audit;
+mod login;
+mod security;
+mod store;
