@@ -1,9 +1,9 @@
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::Page;
+use crate::api::{ApiQuery, Page};
 use crate::auth::{ApiCaller, Ctx};
 use crate::error::{ApiError, Problem};
 use crate::pages::admin_audit_filter;
@@ -42,7 +42,7 @@ pub async fn list(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     caller: ApiCaller,
-    Query(query): Query<AuditApiQuery>,
+    ApiQuery(query): ApiQuery<AuditApiQuery>,
 ) -> Result<Json<Page<AuditEventOut>>, ApiError> {
     let page_query = crate::pages::AuditQuery {
         action: query.action,

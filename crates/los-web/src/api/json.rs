@@ -62,3 +62,27 @@ fn map_rejection(rejection: JsonRejection) -> ApiError {
         }
     }
 }
+
+/// A query-string extractor whose rejections are problem+json.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str::<T>(query).map(ApiQuery).map_err(|error| {
+            let text = error.to_string();
+            match between_backticks(&text, "unknown field `") {
+                Some(field) => {
+                    ApiError::field(StatusCode::BAD_REQUEST, &field, "unknown-field", "is not a known parameter")
+                }
+                None => ApiError::field(StatusCode::BAD_REQUEST, "query", "invalid-format", &text),
+            }
+        })
+    }
+}

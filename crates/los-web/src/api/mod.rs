@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-pub use json::ApiJson;
+pub use json::{ApiJson, ApiQuery};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -6,6 +6,7 @@ mod support;
 
 mod api;
 mod audit;
+mod cli;
 mod login;
 mod security;
 mod store;
