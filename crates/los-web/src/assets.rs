@@ -14,7 +14,8 @@ struct Asset {
     body: &'static [u8],
 }
 
-const ASSETS: [Asset; 4] = [
+const ASSETS: [Asset; 5] = [
+    Asset { path: "favicon.svg", content_type: "image/svg+xml", body: include_bytes!("../assets/favicon.svg") },
     Asset { path: "los.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../assets/los.css") },
     Asset {
         path: "vendor/designsystemet.css",

@@ -535,6 +535,10 @@ async fn audit(
         Ok(filter) => match state.app.list_audit_events(&ctx, &actor, &filter).await {
             Err(error) => return failure(tr, &error),
             Ok(events) => {
+                let names = match audit_names(&state, &ctx, &actor, tr).await {
+                    Ok(names) => names,
+                    Err(error) => return failure(tr, &error),
+                };
                 let older = (events.len() as i64 == los_app::audit::AUDIT_PAGE_SIZE)
                     .then(|| events.last().map(|e| e.seq))
                     .flatten()
@@ -561,7 +565,7 @@ async fn audit(
                         outcome_key: format!("audit-outcome-{}", e.record.outcome),
                         actor: e.actor_username.or(e.record.actor_account).unwrap_or_default(),
                         role_key: e.record.actor_role.map(|r| format!("role-{r}")),
-                        subject: e.record.subject.unwrap_or_default(),
+                        subject: e.record.subject.as_deref().map(|s| humanize(s, &names)).unwrap_or_default(),
                         person: e.record.person.unwrap_or_default(),
                         reason: e.record.reason.unwrap_or_default(),
                         request_id: e.record.request_id.unwrap_or_default(),
@@ -576,4 +580,32 @@ async fn audit(
         status,
         &AuditPage { layout: layout.clone(), rows, actions, outcomes, query, errors, older },
     )
+}
+
+/// Names for the ids and codes that audit subjects hold, so the log reads as text.
+async fn audit_names(
+    state: &AppState,
+    ctx: &los_app::RequestContext,
+    actor: &Actor,
+    tr: Tr,
+) -> Result<std::collections::HashMap<String, String>, Error> {
+    let mut names = std::collections::HashMap::new();
+    for account in state.app.list_accounts(ctx, actor).await? {
+        names.insert(account.account.id.to_string(), account.account.username.clone());
+    }
+    for organization in state.app.list_organizations().await? {
+        names.insert(organization.id.to_string(), organization.name);
+    }
+    for role in Role::ALL {
+        names.insert(role.code().to_string(), tr.t(&format!("role-{}", role.code())));
+    }
+    Ok(names)
+}
+
+fn humanize(subject: &str, names: &std::collections::HashMap<String, String>) -> String {
+    subject
+        .split(' ')
+        .map(|word| names.get(word).cloned().unwrap_or_else(|| word.to_string()))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
