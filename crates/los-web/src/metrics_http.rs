@@ -29,9 +29,19 @@ pub async fn track(request: Request, next: Next) -> Response {
     let method = request.method().to_string();
     let started = Instant::now();
     let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    let labels = [("method", method), ("route", route), ("status", status)];
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    // Route templates only: a raw path or query could carry an identifier.
+    tracing::info!(
+        request_id = crate::security::RequestId::current().unwrap_or_default(),
+        %method,
+        %route,
+        status,
+        ms = elapsed.as_secs_f64() * 1000.0,
+        "request"
+    );
+    let labels = [("method", method), ("route", route), ("status", status.to_string())];
     metrics::counter!("los_http_requests_total", &labels).increment(1);
-    metrics::histogram!("los_http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("los_http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
     response
 }

@@ -2,11 +2,11 @@
 //! personal access tokens.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use los_app::auth::SessionInfo;
 use los_core::Error;
 use los_core::ids::TokenId;
@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::auth::{Ctx, SignedIn};
 use crate::layout::Layout;
+use crate::pages::PageForm;
 use crate::pages::{FormErrors, INVALID, failure};
 use crate::state::AppState;
 
@@ -137,7 +138,7 @@ async fn change_password(
     headers: HeaderMap,
     Ctx(ctx): Ctx,
     SignedIn(session): SignedIn,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
     let tr = crate::i18n::Tr::new(session.account.locale);
     match state
@@ -196,7 +197,7 @@ struct MembershipForm {
 async fn switch_membership(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Form(form): Form<MembershipForm>,
+    PageForm(form): PageForm<MembershipForm>,
 ) -> Response {
     let tr = crate::i18n::Tr::new(session.account.locale);
     let parsed = form.membership.split_once(':').and_then(|(org, role)| {
@@ -224,7 +225,7 @@ async fn create_token(
     headers: HeaderMap,
     Ctx(ctx): Ctx,
     SignedIn(session): SignedIn,
-    Form(form): Form<TokenForm>,
+    PageForm(form): PageForm<TokenForm>,
 ) -> Response {
     let tr = crate::i18n::Tr::new(session.account.locale);
     let Some(actor) = session.actor.clone() else { return failure(tr, &Error::Forbidden) };

@@ -1,11 +1,11 @@
 //! Administration: accounts and roles, and the audit log.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use los_app::accounts::{NewAccountInput, Operator};
 use los_app::auth::SessionInfo;
 use los_core::account::Role;
@@ -20,6 +20,7 @@ use serde::Deserialize;
 use crate::auth::{Ctx, SignedIn};
 use crate::i18n::Tr;
 use crate::layout::Layout;
+use crate::pages::PageForm;
 use crate::pages::{FormErrors, INVALID, SelectOption, failure};
 use crate::state::AppState;
 
@@ -197,7 +198,7 @@ async fn create_account(
     headers: HeaderMap,
     Ctx(ctx): Ctx,
     SignedIn(session): SignedIn,
-    Form(form): Form<AccountForm>,
+    PageForm(form): PageForm<AccountForm>,
 ) -> Response {
     let layout = Layout::new(&state, &headers, Some(&session), "/admin/accounts");
     let actor = match actor_of(&session, layout.tr) {
@@ -375,7 +376,7 @@ async fn grant_role(
     Ctx(ctx): Ctx,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<RoleForm>,
+    PageForm(form): PageForm<RoleForm>,
 ) -> Response {
     role_change(state, headers, ctx, session, id, form, true).await
 }
@@ -386,7 +387,7 @@ async fn revoke_role(
     Ctx(ctx): Ctx,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<RoleForm>,
+    PageForm(form): PageForm<RoleForm>,
 ) -> Response {
     role_change(state, headers, ctx, session, id, form, false).await
 }

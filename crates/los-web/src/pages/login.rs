@@ -1,11 +1,11 @@
 //! Login: password, then the second factor (app code or recovery code), or enrolment of one.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use los_app::auth::{LoginStep, SessionInfo};
 use los_core::Error;
 use los_store::sessions::SessionStage;
@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::auth::{Ctx, MaybeSession, SignedIn, clear_cookie, redirect_with_session, safe_next, set_cookie};
 use crate::csrf::cookie;
 use crate::layout::Layout;
+use crate::pages::PageForm;
 use crate::pages::failure;
 use crate::state::AppState;
 
@@ -73,7 +74,7 @@ async fn login_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     Ctx(ctx): Ctx,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
     match state.app.login_password(&ctx, &form.username, &form.password).await {
@@ -196,11 +197,16 @@ struct CodeForm {
     next: Option<String>,
 }
 
-async fn second_factor_submit(state: State<AppState>, headers: HeaderMap, ctx: Ctx, form: Form<CodeForm>) -> Response {
+async fn second_factor_submit(
+    state: State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    form: PageForm<CodeForm>,
+) -> Response {
     submit_second_factor(state, headers, ctx, form, false).await
 }
 
-async fn recovery_submit(state: State<AppState>, headers: HeaderMap, ctx: Ctx, form: Form<CodeForm>) -> Response {
+async fn recovery_submit(state: State<AppState>, headers: HeaderMap, ctx: Ctx, form: PageForm<CodeForm>) -> Response {
     submit_second_factor(state, headers, ctx, form, true).await
 }
 
@@ -208,7 +214,7 @@ async fn submit_second_factor(
     State(state): State<AppState>,
     headers: HeaderMap,
     Ctx(ctx): Ctx,
-    Form(form): Form<CodeForm>,
+    PageForm(form): PageForm<CodeForm>,
     recovery: bool,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
@@ -364,7 +370,7 @@ async fn enrol_submit(
     headers: HeaderMap,
     Ctx(ctx): Ctx,
     MaybeSession(session): MaybeSession,
-    Form(form): Form<EnrolForm>,
+    PageForm(form): PageForm<EnrolForm>,
 ) -> Response {
     match session {
         Some(session) if session.stage == SessionStage::Enrolment => {
@@ -379,7 +385,7 @@ async fn account_enrol_submit(
     headers: HeaderMap,
     Ctx(ctx): Ctx,
     SignedIn(session): SignedIn,
-    Form(form): Form<EnrolForm>,
+    PageForm(form): PageForm<EnrolForm>,
 ) -> Response {
     confirm(&state, &headers, &ctx, &session, &form, "/account/second-factor", "/account").await
 }
@@ -406,7 +412,7 @@ async fn language(
     State(state): State<AppState>,
     headers: HeaderMap,
     MaybeSession(session): MaybeSession,
-    Form(form): Form<LanguageForm>,
+    PageForm(form): PageForm<LanguageForm>,
 ) -> Response {
     let Some(locale) = los_core::locale::Locale::from_tag(&form.lang) else {
         let tr = crate::i18n::Tr::new(crate::layout::locale_from_headers(&headers));

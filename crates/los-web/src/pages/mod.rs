@@ -88,3 +88,30 @@ pub struct SelectOption {
     pub label: String,
     pub selected: bool,
 }
+
+/// A form body; a body that cannot be read as the form gives a friendly 400 page (or 413 when
+/// too large) instead of the framework's plain text.
+pub struct PageForm<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for PageForm<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let tr = Tr::new(crate::layout::locale_from_headers(request.headers()));
+        match axum::Form::<T>::from_request(request, state).await {
+            Ok(axum::Form(value)) => Ok(PageForm(value)),
+            Err(rejection) => {
+                let status = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                Err(error_page(tr, status, None))
+            }
+        }
+    }
+}

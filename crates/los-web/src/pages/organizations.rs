@@ -1,11 +1,11 @@
 //! Organisations: a list for everyone signed in; creation and editing for administrators.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use los_app::accounts::Operator;
 use los_app::organizations::OrganizationInput;
 use los_core::Error;
@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::auth::{Ctx, SignedIn};
 use crate::i18n::Tr;
 use crate::layout::Layout;
+use crate::pages::PageForm;
 use crate::pages::{FormErrors, INVALID, SelectOption, failure};
 use crate::state::AppState;
 
@@ -168,7 +169,7 @@ async fn create(
     headers: HeaderMap,
     Ctx(ctx): Ctx,
     SignedIn(session): SignedIn,
-    Form(form): Form<OrganizationForm>,
+    PageForm(form): PageForm<OrganizationForm>,
 ) -> Response {
     let layout = Layout::new(&state, &headers, Some(&session), "/organizations");
     let Some(actor) = session.actor.clone() else { return failure(layout.tr, &Error::Forbidden) };
@@ -229,7 +230,7 @@ async fn update(
     Ctx(ctx): Ctx,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<OrganizationForm>,
+    PageForm(form): PageForm<OrganizationForm>,
 ) -> Response {
     let layout = Layout::new(&state, &headers, Some(&session), "/organizations");
     let Some(actor) = session.actor.clone() else { return failure(layout.tr, &Error::Forbidden) };
