@@ -336,6 +336,11 @@ impl App {
         }
         Enrolment::for_secret(secret, &account.username, &self.auth.totp_issuer)?;
         let Some(step) = matching_step(secret, &account.username, &self.auth.totp_issuer, code, now) else {
+            let mut event = ctx.event(now, None, AuditAction::SecondFactorEnrolled, AuditOutcome::Failure);
+            event.actor_account = Some(account.id);
+            event.subject = Some(account.id.to_string());
+            event.reason = Some("wrong_code".into());
+            audit::append_alone(&self.store, &event).await?;
             return Err(Error::invalid("code", los_core::Reason::WrongCode));
         };
         let codes = secrets::recovery_codes();

@@ -258,6 +258,11 @@ pub enum BreakKind {
     HashMismatch,
     /// Rows after the last recorded head were removed.
     Truncated { head_seq: i64 },
+    /// Rows exist beyond the recorded head: appended behind the application's back.
+    BeyondHead { head_seq: i64 },
+    /// The last row does not carry the hash the head recorded: it was rewritten with a
+    /// recomputed hash.
+    HeadMismatch,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -303,8 +308,14 @@ impl ChainVerifier {
     /// Compares the end of the walk with the head the store keeps, which catches removed tails.
     pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<i64, BrokenLink> {
         let verified = self.next_seq - 1;
-        if verified != head_seq || self.last_hash != head_hash {
+        if verified < head_seq {
             return Err(BrokenLink { seq: verified + 1, kind: BreakKind::Truncated { head_seq } });
+        }
+        if verified > head_seq {
+            return Err(BrokenLink { seq: head_seq + 1, kind: BreakKind::BeyondHead { head_seq } });
+        }
+        if self.last_hash != head_hash {
+            return Err(BrokenLink { seq: verified, kind: BreakKind::HeadMismatch });
         }
         Ok(verified)
     }
@@ -384,6 +395,25 @@ mod tests {
             verify(&rows[..3], (5, &head)).unwrap_err(),
             BrokenLink { seq: 4, kind: BreakKind::Truncated { head_seq: 5 } }
         );
+    }
+
+    #[test]
+    fn rows_beyond_the_head_are_named() {
+        let rows = chain(5);
+        let head = rows[2].hash.clone();
+        assert_eq!(
+            verify(&rows, (3, &head)).unwrap_err(),
+            BrokenLink { seq: 4, kind: BreakKind::BeyondHead { head_seq: 3 } }
+        );
+    }
+
+    #[test]
+    fn rewritten_last_row_is_named() {
+        let mut rows = chain(5);
+        let head = rows[4].hash.clone();
+        rows[4].record.subject = Some("forged".into());
+        rows[4].hash = chain_hash(&rows[4].prev_hash, 5, &rows[4].record);
+        assert_eq!(verify(&rows, (5, &head)).unwrap_err(), BrokenLink { seq: 5, kind: BreakKind::HeadMismatch });
     }
 
     #[test]

@@ -58,6 +58,7 @@ fn slug(status: StatusCode) -> &'static str {
         401 => "unauthenticated",
         403 => "forbidden",
         404 => "not-found",
+        405 => "method-not-allowed",
         409 => "conflict",
         412 => "precondition-failed",
         413 => "payload-too-large",
@@ -164,6 +165,7 @@ pub fn error_page(tr: Tr, status: StatusCode, retry_after: Option<u64>) -> Respo
         400 | 413 | 415 | 422 => ("error-bad-request-title", "error-bad-request-text"),
         401 => ("error-unauthenticated-title", "error-unauthenticated-text"),
         403 => ("error-forbidden-title", "error-forbidden-text"),
+        405 => ("error-method-title", "error-method-text"),
         404 => ("error-not-found-title", "error-not-found-text"),
         409 => ("error-conflict-title", "error-conflict-text"),
         429 => ("error-throttled-title", "error-throttled-text"),
@@ -188,6 +190,16 @@ pub fn error_page(tr: Tr, status: StatusCode, retry_after: Option<u64>) -> Respo
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
+}
+
+/// A known path with the wrong method: problem+json under the API, a page elsewhere. axum adds
+/// the `Allow` header.
+pub async fn method_not_allowed(uri: axum::http::Uri, headers: HeaderMap) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "this method is not allowed on this resource").into_response()
+    } else {
+        error_page(Tr::new(crate::layout::locale_from_headers(&headers)), StatusCode::METHOD_NOT_ALLOWED, None)
+    }
 }
 
 /// Unknown paths: problem+json under the API, a page elsewhere.

@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_router)
         .merge(assets::router())
         .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))

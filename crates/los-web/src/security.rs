@@ -45,6 +45,8 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let is_asset = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
+    let is_asset =
+        is_asset && (response.status().is_success() || response.status() == axum::http::StatusCode::NOT_MODIFIED);
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -76,7 +76,8 @@ impl Config {
             }
             figment = figment.merge(Toml::file(file));
         }
-        figment = figment.merge(Env::prefixed("LOS_").filter(|key| !key.as_str().starts_with("test_")));
+        figment =
+            figment.merge(Env::prefixed("LOS_").filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_")));
         let config: Config = figment.extract().context("invalid configuration")?;
         config.check()?;
         Ok(config)

@@ -89,8 +89,8 @@ pub struct SelectOption {
     pub selected: bool,
 }
 
-/// A form body; a body that cannot be read as the form gives a friendly 400 page (or 413 when
-/// too large) instead of the framework's plain text.
+/// A form body; a body that cannot be read as the form gives a friendly page with the
+/// framework's status (400, 413, 415 or 422) instead of its plain text.
 pub struct PageForm<T>(pub T);
 
 impl<S, T> axum::extract::FromRequest<S> for PageForm<T>
@@ -104,14 +104,7 @@ where
         let tr = Tr::new(crate::layout::locale_from_headers(request.headers()));
         match axum::Form::<T>::from_request(request, state).await {
             Ok(axum::Form(value)) => Ok(PageForm(value)),
-            Err(rejection) => {
-                let status = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    StatusCode::PAYLOAD_TOO_LARGE
-                } else {
-                    StatusCode::BAD_REQUEST
-                };
-                Err(error_page(tr, status, None))
-            }
+            Err(rejection) => Err(error_page(tr, rejection.status(), None)),
         }
     }
 }

@@ -174,7 +174,8 @@ async fn enrolment_events(server: &TestServer) {
     assert_eq!(kinds(&events), [("login_password", "success")]);
 
     let page = client.get(server.url("/login/enrol")).send().await.unwrap().text().await.unwrap();
-    let secret = regex::Regex::new(r#"name="secret" value="([A-Z2-7]+)""#).unwrap().captures(&page).unwrap()[1].to_string();
+    let secret =
+        regex::Regex::new(r#"name="secret" value="([A-Z2-7]+)""#).unwrap().captures(&page).unwrap()[1].to_string();
     let csrf = csrf_in(&page).unwrap();
     let code = los_app::auth::current_code(&secret, &account.username, "Los", server.clock.now()).unwrap();
     let (response, events) = audited(
@@ -407,33 +408,6 @@ async fn append_only(server: &TestServer) {
 }
 both_backends!(audit_table_is_append_only, append_only);
 
-/// Like `both_backends!`, for a test that exposes a known bug and is ignored until it is fixed.
-macro_rules! both_backends_ignored {
-    ($name:ident, $body:path, $reason:literal) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = $reason]
-            async fn sqlite() {
-                if let Some(server) = TestServer::start(Backend::Sqlite).await {
-                    $body(&server).await;
-                    server.stop().await;
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = $reason]
-            async fn postgres() {
-                if let Some(server) = TestServer::start(Backend::Postgres).await {
-                    $body(&server).await;
-                    server.stop().await;
-                }
-            }
-        }
-    };
-}
-
 async fn all_seqs(server: &TestServer) -> Vec<i64> {
     let rows: Vec<(i64,)> = sqlx::query_as("SELECT seq FROM audit_events ORDER BY seq DESC")
         .fetch_all(server.store.raw_pool_for_tests())
@@ -638,11 +612,7 @@ async fn verify_names_forged_row(server: &TestServer) {
     let broken = run_verify(server).await;
     assert_broken_at(&broken, seq + 1);
 }
-both_backends_ignored!(
-    audit_verify_names_a_forged_appended_row,
-    verify_names_forged_row,
-    "bug: crates/los-core/src/audit.rs ChainVerifier::finish names seq verified+1 (a row that does not exist) as Truncated"
-);
+both_backends!(audit_verify_names_a_forged_appended_row, verify_names_forged_row);
 
 async fn verify_names_rewritten_last_row(server: &TestServer) {
     activity(server).await;
@@ -665,11 +635,7 @@ async fn verify_names_rewritten_last_row(server: &TestServer) {
     let broken = run_verify(server).await;
     assert_broken_at(&broken, total);
 }
-both_backends_ignored!(
-    audit_verify_names_a_rewritten_last_row,
-    verify_names_rewritten_last_row,
-    "bug: crates/los-core/src/audit.rs ChainVerifier::finish names seq head+1 instead of the last row when the head hash differs"
-);
+both_backends!(audit_verify_names_a_rewritten_last_row, verify_names_rewritten_last_row);
 
 type RecordRow = (
     i64,
@@ -712,7 +678,6 @@ async fn record_at(server: &TestServer, seq: i64) -> los_core::audit::AuditRecor
 /// The CLI is run with the test suite's own `LOS_TEST_…` variables in its environment (as in
 /// `LOS_TEST_POSTGRES=required cargo test`); they are documented as not being configuration.
 #[test]
-#[ignore = "bug: crates/los/src/config.rs filters LOS_TEST_* case-sensitively (`key.as_str().starts_with(\"test_\")` sees `TEST_POSTGRES`), so the CLI refuses them as unknown keys"]
 fn cli_ignores_test_suite_variables() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("los.db").display());

@@ -99,10 +99,10 @@ async fn the_data_folder_is_created_on_first_start() {
     let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
     store.migrate().await.unwrap();
     assert!(path.exists());
-    let journal: (String,) =
-        sqlx::query_as("PRAGMA journal_mode").fetch_one(store.raw_pool_for_tests()).await.unwrap();
+    let journal: (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(store.raw_pool_for_tests()).await.unwrap();
     assert_eq!(journal.0.to_lowercase(), "wal");
-    let foreign_keys: (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(store.raw_pool_for_tests()).await.unwrap();
+    let foreign_keys: (i64,) =
+        sqlx::query_as("PRAGMA foreign_keys").fetch_one(store.raw_pool_for_tests()).await.unwrap();
     assert_eq!(foreign_keys.0, 1);
     store.close().await;
 }

@@ -58,7 +58,9 @@ impl TestDatabase {
                         eprintln!("skipping PostgreSQL test: {error} (set LOS_TEST_POSTGRES=required to fail instead)");
                         return None;
                     }
-                    Err(error) => panic!("PostgreSQL is required (LOS_TEST_POSTGRES=required) but unreachable: {error}"),
+                    Err(error) => {
+                        panic!("PostgreSQL is required (LOS_TEST_POSTGRES=required) but unreachable: {error}")
+                    }
                 };
                 let name = format!("los_test_{}", uuid::Uuid::new_v4().simple());
                 sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
@@ -105,14 +107,19 @@ impl TestServer {
 
     pub async fn start_with(backend: Backend, auth: AuthSettings) -> Option<TestServer> {
         let database = TestDatabase::create(backend).await?;
-        let store = Store::connect(&DatabaseUrl::parse(&database.url).unwrap(), &StoreOptions::default()).await.unwrap();
+        let store =
+            Store::connect(&DatabaseUrl::parse(&database.url).unwrap(), &StoreOptions::default()).await.unwrap();
         store.migrate().await.unwrap();
         let clock = Arc::new(ManualClock::new(Timestamp::now()));
         let demo = auth.demo;
         let app = App::new(store.clone(), clock.clone(), auth);
         let ctx = RequestContext::default();
         let organization = app
-            .create_organization(&ctx, Operator::CommandLine, &org_input("Testkommune – Rustjenesten", "municipal_unit", "NO"))
+            .create_organization(
+                &ctx,
+                Operator::CommandLine,
+                &org_input("Testkommune – Rustjenesten", "municipal_unit", "NO"),
+            )
             .await
             .unwrap()
             .id;
@@ -176,7 +183,13 @@ impl TestServer {
         self.account_in(username, role, self.organization, totp).await
     }
 
-    pub async fn account_in(&self, username: &str, role: Role, organization: OrganizationId, totp: bool) -> TestAccount {
+    pub async fn account_in(
+        &self,
+        username: &str,
+        role: Role,
+        organization: OrganizationId,
+        totp: bool,
+    ) -> TestAccount {
         let input = NewAccountInput {
             username: username.into(),
             display_name: format!("Test {username}"),
@@ -200,21 +213,25 @@ impl TestServer {
 
     /// The current TOTP code of an account.
     pub fn code(&self, account: &TestAccount) -> String {
-        los_app::auth::current_code(account.secret.as_deref().unwrap(), &account.username, "Los", self.clock.now()).unwrap()
+        los_app::auth::current_code(account.secret.as_deref().unwrap(), &account.username, "Los", self.clock.now())
+            .unwrap()
     }
 
     /// Logs in fully (password and code) with a fresh client and returns it.
     pub async fn signed_in(&self, account: &TestAccount) -> reqwest::Client {
         let client = self.client();
-        let response = post_form(&client, &self.url("/login"), &self.csrf(&client, "/login").await, &[
-            ("username", &account.username),
-            ("password", &account.password),
-        ])
+        let response = post_form(
+            &client,
+            &self.url("/login"),
+            &self.csrf(&client, "/login").await,
+            &[("username", &account.username), ("password", &account.password)],
+        )
         .await;
         assert_eq!(response.status(), 303, "password step");
         assert!(location(&response).starts_with("/login/second-factor"), "{}", location(&response));
         let csrf = self.csrf(&client, "/login/second-factor").await;
-        let response = post_form(&client, &self.url("/login/second-factor"), &csrf, &[("code", &self.code(account))]).await;
+        let response =
+            post_form(&client, &self.url("/login/second-factor"), &csrf, &[("code", &self.code(account))]).await;
         assert_eq!(response.status(), 303, "second factor step");
         // The next login of the same account needs the next time step (codes are single-use).
         self.clock.advance(jiff::SignedDuration::from_secs(30));
