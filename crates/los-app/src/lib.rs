@@ -75,6 +75,13 @@ impl App {
     pub fn now(&self) -> Timestamp {
         self.clock.now()
     }
+
+    /// Today's date in `time_zone` (an IANA name such as `Europe/Oslo`); UTC if the name is
+    /// unknown on this machine.
+    pub fn today_in(&self, time_zone: &str) -> jiff::civil::Date {
+        let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        self.now().to_zoned(tz).date()
+    }
 }
 
 /// Where a request came from, for audit events.

@@ -4,7 +4,7 @@
 //! cookie) under the installation's key: nothing to store, and a token is worthless without
 //! the victim's cookie. Forms send it as `csrf_token`, htmx as the `X-CSRF-Token` header (set
 //! once on `<body hx-headers>`). A foreign `Origin` is refused outright. API clients that
-//! authenticate with a bearer token and send no cookie are not exposed to CSRF and skip it.
+//! send no cookie are not exposed to CSRF and skip it.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -80,7 +80,9 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.len() > 7 && v[..7].eq_ignore_ascii_case("bearer "));
-    if bearer && !has_cookie {
+    // Without a cookie there is no ambient authority to forge: API calls then authenticate (or
+    // fail with 401) on their own. Page forms always need a token, also against login CSRF.
+    if !has_cookie && (bearer || path.starts_with("/api/")) {
         return next.run(request).await;
     }
     let Some(expected) = expected_token(&state, &headers) else {

@@ -3,7 +3,9 @@
 
 mod accounts;
 mod audit;
+mod deadlines;
 pub mod health;
+mod identifiers;
 mod json;
 mod me;
 mod organizations;
@@ -39,6 +41,8 @@ pub use json::{ApiJson, ApiQuery};
         (name = "accounts", description = "Staff accounts, roles and personal access tokens"),
         (name = "organizations", description = "Organisations in the chain of services"),
         (name = "audit", description = "The tamper-evident audit log"),
+        (name = "persons", description = "Persons receiving services"),
+        (name = "deadlines", description = "Statutory and local deadlines on working-day calendars"),
     )
 )]
 struct ApiDoc;
@@ -80,6 +84,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(audit::list))
+        .routes(routes!(identifiers::validate))
+        .routes(routes!(deadlines::preview))
 }
 
 /// The OpenAPI document, built once.

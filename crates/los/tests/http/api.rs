@@ -121,6 +121,8 @@ async fn openapi_document(server: &TestServer) {
         "POST /api/v1/tokens",
         "DELETE /api/v1/tokens/{id}",
         "GET /api/v1/audit-events",
+        "POST /api/v1/identifiers/validate",
+        "GET /api/v1/deadlines/preview",
     ]
     .into_iter()
     .map(String::from)

@@ -6,6 +6,7 @@ mod support;
 
 mod api;
 mod audit;
+mod checks;
 mod cli;
 mod login;
 mod security;
