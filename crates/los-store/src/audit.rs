@@ -183,7 +183,7 @@ pub async fn list(
             numbers.push(value);
         }
     }
-    // Text parameters first, then numbers: placeholders are numbered in that order.
+    // Text parameters are bound first, then numbers, so `$n` is numbered in that order.
     let mut index = 0;
     for (clause, _) in clauses.iter().filter(|(_, text)| *text).chain(clauses.iter().filter(|(_, text)| !*text)) {
         index += 1;
