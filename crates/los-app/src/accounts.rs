@@ -41,7 +41,7 @@ pub enum Operator<'a> {
 }
 
 impl<'a> Operator<'a> {
-    fn actor(self) -> Option<&'a Actor> {
+    pub(crate) fn actor(self) -> Option<&'a Actor> {
         match self {
             Operator::Actor(actor) => Some(actor),
             Operator::CommandLine => None,

@@ -6,6 +6,7 @@ use los_core::account::Role;
 use los_store::organizations;
 
 use crate::accounts::{NewAccountInput, Operator};
+use crate::municipalities::{MunicipalityInput, RegionInput};
 use crate::organizations::OrganizationInput;
 use crate::{App, RequestContext};
 
@@ -93,9 +94,62 @@ const ACCOUNTS: [DemoAccount; 6] = [
     },
 ];
 
+struct DemoMunicipality {
+    country: &'static str,
+    number: &'static str,
+    name: &'static str,
+    populations: &'static str,
+}
+
+// Official numbers; populations rounded from the national statistics offices.
+const MUNICIPALITIES: [DemoMunicipality; 6] = [
+    DemoMunicipality { country: "NO", number: "4001", name: "Porsgrunn", populations: "2024: 37 300\n2025: 37 500" },
+    DemoMunicipality { country: "NO", number: "4003", name: "Skien", populations: "2024: 56 000\n2025: 56 300" },
+    DemoMunicipality { country: "NO", number: "4012", name: "Bamble", populations: "2024: 14 100\n2025: 14 100" },
+    DemoMunicipality { country: "NO", number: "4010", name: "Siljan", populations: "2024: 2 300\n2025: 2 300" },
+    DemoMunicipality { country: "SE", number: "0581", name: "Norrköping", populations: "2024: 145 000" },
+    DemoMunicipality { country: "SE", number: "0580", name: "Linköping", populations: "2024: 166 000" },
+];
+
 impl App {
+    /// The demo municipalities and two regions: Grenland (hosted by Porsgrunn) and a Swedish
+    /// one with the prison and probation service.
+    async fn load_demo_municipalities(&self, ctx: &RequestContext) -> Result<(), Error> {
+        let existing = self.list_municipalities().await?;
+        let mut ids = Vec::new();
+        for m in &MUNICIPALITIES {
+            let id = match existing.iter().find(|e| e.country.code() == m.country && e.number == m.number) {
+                Some(found) => found.id,
+                None => {
+                    let input = MunicipalityInput {
+                        country: m.country.into(),
+                        number: m.number.into(),
+                        name: m.name.into(),
+                        time_zone: String::new(),
+                        populations: m.populations.into(),
+                    };
+                    self.save_municipality(ctx, Operator::CommandLine, None, &input).await?.id
+                }
+            };
+            ids.push(id.to_string());
+        }
+        let regions = self.list_regions().await?;
+        for (name, host, members) in [
+            ("Grenland – interkommunalt rus- og boligsamarbeid", 0, &ids[0..4]),
+            ("Östergötland – samverkan med Kriminalvården", 4, &ids[4..6]),
+        ] {
+            if regions.iter().any(|r| r.name == name) {
+                continue;
+            }
+            let input = RegionInput { name: name.into(), host: ids[host].clone(), members: members.to_vec() };
+            self.save_region(ctx, Operator::CommandLine, None, &input).await?;
+        }
+        Ok(())
+    }
+
     pub async fn load_demo(&self) -> Result<Vec<DemoLogin>, Error> {
         let ctx = RequestContext { request_id: Some("demo".into()), client_address: None };
+        self.load_demo_municipalities(&ctx).await?;
         let mut organization_ids = Vec::new();
         for organization in &ORGANIZATIONS {
             let existing = {

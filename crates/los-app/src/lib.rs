@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod municipalities;
 pub mod organizations;
 pub mod secrets;
 pub mod tokens;

@@ -39,12 +39,16 @@ pub enum AuditAction {
     TokenUsed,
     OrganizationCreated,
     OrganizationUpdated,
+    MunicipalityCreated,
+    MunicipalityUpdated,
+    RegionCreated,
+    RegionUpdated,
     AuditViewed,
     AccessDenied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::LoginPassword,
         AuditAction::LoginSecondFactor,
         AuditAction::LoginRecoveryCode,
@@ -66,6 +70,10 @@ impl AuditAction {
         AuditAction::TokenUsed,
         AuditAction::OrganizationCreated,
         AuditAction::OrganizationUpdated,
+        AuditAction::MunicipalityCreated,
+        AuditAction::MunicipalityUpdated,
+        AuditAction::RegionCreated,
+        AuditAction::RegionUpdated,
         AuditAction::AuditViewed,
         AuditAction::AccessDenied,
     ];
@@ -93,6 +101,10 @@ impl AuditAction {
             AuditAction::TokenUsed => "token_used",
             AuditAction::OrganizationCreated => "organization_created",
             AuditAction::OrganizationUpdated => "organization_updated",
+            AuditAction::MunicipalityCreated => "municipality_created",
+            AuditAction::MunicipalityUpdated => "municipality_updated",
+            AuditAction::RegionCreated => "region_created",
+            AuditAction::RegionUpdated => "region_updated",
             AuditAction::AuditViewed => "audit_viewed",
             AuditAction::AccessDenied => "access_denied",
         }

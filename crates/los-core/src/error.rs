@@ -10,8 +10,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
     Required,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    /// A list has fewer entries than it needs.
+    TooFew {
+        min: usize,
+    },
     InvalidCharacters,
     InvalidFormat,
     UnknownValue,
@@ -29,6 +37,7 @@ impl Reason {
             Reason::Required => "required",
             Reason::TooShort { .. } => "too-short",
             Reason::TooLong { .. } => "too-long",
+            Reason::TooFew { .. } => "too-few",
             Reason::InvalidCharacters => "invalid-characters",
             Reason::InvalidFormat => "invalid-format",
             Reason::UnknownValue => "unknown-value",
@@ -46,6 +55,7 @@ impl Reason {
         match self {
             Reason::TooShort { min } => vec![("min", min.to_string())],
             Reason::TooLong { max } => vec![("max", max.to_string())],
+            Reason::TooFew { min } => vec![("min", min.to_string())],
             _ => Vec::new(),
         }
     }
@@ -56,6 +66,7 @@ impl Reason {
             Reason::Required,
             Reason::TooShort { min: 1 },
             Reason::TooLong { max: 1 },
+            Reason::TooFew { min: 1 },
             Reason::InvalidCharacters,
             Reason::InvalidFormat,
             Reason::UnknownValue,
@@ -74,6 +85,7 @@ impl Reason {
             Reason::Required => "is required".into(),
             Reason::TooShort { min } => format!("must be at least {min} characters"),
             Reason::TooLong { max } => format!("must be at most {max} characters"),
+            Reason::TooFew { min } => format!("must have at least {min} entries"),
             Reason::InvalidCharacters => "contains characters that are not allowed".into(),
             Reason::InvalidFormat => "has the wrong format".into(),
             Reason::UnknownValue => "is not one of the allowed values".into(),

@@ -54,6 +54,14 @@ id_type!(
     OrganizationId
 );
 id_type!(
+    /// A municipality (kommune / kommun): the tenant.
+    MunicipalityId
+);
+id_type!(
+    /// An inter-municipal collaboration.
+    RegionId
+);
+id_type!(
     /// A person receiving services. Never a staff member: those are accounts.
     PersonId
 );

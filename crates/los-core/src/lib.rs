@@ -12,6 +12,7 @@ pub mod error;
 pub mod identifiers;
 pub mod ids;
 pub mod locale;
+pub mod municipality;
 pub mod organization;
 pub mod policy;
 

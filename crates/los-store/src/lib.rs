@@ -9,6 +9,7 @@ pub mod audit;
 mod connect;
 pub mod dialect;
 mod error;
+pub mod municipalities;
 pub mod organizations;
 pub mod sessions;
 pub mod settings;

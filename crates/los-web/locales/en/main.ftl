@@ -41,6 +41,7 @@ country-SE = Sweden
 reason-required = is required
 reason-too-short = must be at least { $min } characters
 reason-too-long = must be at most { $max } characters
+reason-too-few = must have at least { $min } entries
 reason-invalid-characters = contains characters that are not allowed
 reason-invalid-format = has the wrong format
 reason-unknown-value = is not a valid choice
@@ -148,6 +149,22 @@ field-token-name = Token name
 field-token-days = Valid for days
 field-token-days-hint = 1–366 days. Leave empty for a token without an expiry date.
 
+## Municipalities
+nav-municipalities = Municipalities and regions
+municipalities-title = Municipalities
+municipalities-intro = The municipalities in Los with their official number, the time zone for dates and deadlines, and population (used for per-capita figures and grant allocation).
+municipalities-empty = No municipalities are registered yet.
+municipalities-population-unknown = unknown
+municipalities-population-in = Inhabitants { $year }
+municipalities-api-note = Administrators register and change municipalities and regions through the API (/api/v1/municipalities and /api/v1/regions).
+regions-title = Inter-municipal collaborations
+regions-empty = No inter-municipal collaborations are registered yet.
+field-region-name = Collaboration
+field-host = Host municipality
+field-members = Member municipalities
+field-municipality-number = Municipality number
+field-time-zone = Time zone
+
 ## Organisations
 organizations-title = Organisations
 organizations-intro = The organisations in the chain of services: municipal units, specialised health services, the prison and probation service, NAV and NGOs.
@@ -222,5 +239,9 @@ audit-action-token_revoked = Access token revoked
 audit-action-token_used = Access token used
 audit-action-organization_created = Organisation created
 audit-action-organization_updated = Organisation changed
+audit-action-municipality_created = Municipality created
+audit-action-municipality_updated = Municipality changed
+audit-action-region_created = Region created
+audit-action-region_updated = Region changed
 audit-action-audit_viewed = Audit log viewed
 audit-action-access_denied = Access denied

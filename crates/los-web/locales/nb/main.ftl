@@ -41,6 +41,7 @@ country-SE = Sverige
 reason-required = må fylles ut
 reason-too-short = må ha minst { $min } tegn
 reason-too-long = kan ha høyst { $max } tegn
+reason-too-few = må ha minst { $min } valg
 reason-invalid-characters = inneholder tegn som ikke er tillatt
 reason-invalid-format = har feil format
 reason-unknown-value = er ikke et gyldig valg
@@ -148,6 +149,22 @@ field-token-name = Navn på nøkkelen
 field-token-days = Gyldig i antall dager
 field-token-days-hint = 1–366 dager. La feltet stå tomt for en nøkkel uten utløpsdato.
 
+## Kommuner
+nav-municipalities = Kommuner og regioner
+municipalities-title = Kommuner
+municipalities-intro = Kommunene i Los med kommunenummer, tidssone for datoer og frister, og innbyggertall (brukes til tall per innbygger og fordeling av tilskudd).
+municipalities-empty = Ingen kommuner er registrert ennå.
+municipalities-population-unknown = ukjent
+municipalities-population-in = Innbyggere { $year }
+municipalities-api-note = Kommuner og regioner registreres og endres av administrator gjennom API-et (/api/v1/municipalities og /api/v1/regions).
+regions-title = Interkommunale samarbeid
+regions-empty = Ingen interkommunale samarbeid er registrert ennå.
+field-region-name = Samarbeid
+field-host = Vertskommune
+field-members = Deltakerkommuner
+field-municipality-number = Kommunenummer
+field-time-zone = Tidssone
+
 ## Virksomheter
 organizations-title = Virksomheter
 organizations-intro = Virksomhetene som deltar i tiltakskjeden: kommunale enheter, spesialisthelsetjenesten, kriminalomsorgen, NAV og frivillige.
@@ -222,5 +239,9 @@ audit-action-token_revoked = Tilgangsnøkkel trukket tilbake
 audit-action-token_used = Tilgangsnøkkel brukt
 audit-action-organization_created = Virksomhet opprettet
 audit-action-organization_updated = Virksomhet endret
+audit-action-municipality_created = Kommune opprettet
+audit-action-municipality_updated = Kommune endret
+audit-action-region_created = Interkommunalt samarbeid opprettet
+audit-action-region_updated = Interkommunalt samarbeid endret
 audit-action-audit_viewed = Tilgangslogg lest
 audit-action-access_denied = Tilgang avvist

@@ -41,6 +41,7 @@ country-SE = Sverige
 reason-required = måste fyllas i
 reason-too-short = måste ha minst { $min } tecken
 reason-too-long = får ha högst { $max } tecken
+reason-too-few = måste ha minst { $min } val
 reason-invalid-characters = innehåller tecken som inte är tillåtna
 reason-invalid-format = har fel format
 reason-unknown-value = är inte ett giltigt val
@@ -148,6 +149,22 @@ field-token-name = Nyckelns namn
 field-token-days = Giltig antal dagar
 field-token-days-hint = 1–366 dagar. Lämna tomt för en nyckel utan slutdatum.
 
+## Kommuner
+nav-municipalities = Kommuner och regioner
+municipalities-title = Kommuner
+municipalities-intro = Kommunerna i Los med kommunkod, tidszon för datum och frister, och folkmängd (används för tal per invånare och fördelning av bidrag).
+municipalities-empty = Inga kommuner är registrerade ännu.
+municipalities-population-unknown = okänd
+municipalities-population-in = Invånare { $year }
+municipalities-api-note = Kommuner och regioner registreras och ändras av en administratör via API:et (/api/v1/municipalities och /api/v1/regions).
+regions-title = Samverkan mellan kommuner
+regions-empty = Ingen samverkan mellan kommuner är registrerad ännu.
+field-region-name = Samverkan
+field-host = Värdkommun
+field-members = Deltagande kommuner
+field-municipality-number = Kommunkod
+field-time-zone = Tidszon
+
 ## Verksamheter
 organizations-title = Verksamheter
 organizations-intro = Verksamheterna i vårdkedjan: kommunala enheter, regionens specialistvård, Kriminalvården, NAV och ideella organisationer.
@@ -222,5 +239,9 @@ audit-action-token_revoked = Åtkomstnyckel återkallad
 audit-action-token_used = Åtkomstnyckel använd
 audit-action-organization_created = Verksamhet skapad
 audit-action-organization_updated = Verksamhet ändrad
+audit-action-municipality_created = Kommun skapad
+audit-action-municipality_updated = Kommun ändrad
+audit-action-region_created = Samverkan skapad
+audit-action-region_updated = Samverkan ändrad
 audit-action-audit_viewed = Åtkomstlogg läst
 audit-action-access_denied = Åtkomst nekad

@@ -8,19 +8,22 @@ pub mod health;
 mod identifiers;
 mod json;
 mod me;
+mod municipalities;
 mod organizations;
 mod tokens;
 
 use std::sync::OnceLock;
 
 use axum::Json;
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use json::{ApiJson, ApiQuery};
@@ -67,6 +70,25 @@ pub struct Page<T: ToSchema> {
     pub next_cursor: Option<String>,
 }
 
+/// A JSON response with the version as its `ETag`.
+pub fn with_etag<T: Serialize>(body: T, version: i64, status: StatusCode) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// The version named by `If-Match`; required for updates.
+pub fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let Some(raw) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
+        return Err(ApiError::new(StatusCode::PRECONDITION_REQUIRED, "send If-Match with the ETag from GET"));
+    };
+    raw.trim().trim_start_matches("W/").trim_matches('"').parse::<i64>().map_err(|_| {
+        ApiError::field(StatusCode::BAD_REQUEST, "If-Match", "invalid-format", "is not an ETag of this API")
+    })
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz_doc))
@@ -75,6 +97,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me::me))
         .routes(routes!(organizations::list, organizations::create))
         .routes(routes!(organizations::get_one, organizations::update))
+        .routes(routes!(municipalities::list, municipalities::create))
+        .routes(routes!(municipalities::get_one, municipalities::update))
+        .routes(routes!(municipalities::list_regions, municipalities::create_region))
+        .routes(routes!(municipalities::get_region, municipalities::update_region))
         .routes(routes!(accounts::list, accounts::create))
         .routes(routes!(accounts::get_one))
         .routes(routes!(accounts::disable))

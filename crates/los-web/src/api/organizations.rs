@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use los_app::accounts::Operator;
 use los_app::organizations::OrganizationInput;
 use los_core::Error;
@@ -10,7 +10,7 @@ use los_store::organizations::Organization;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::{ApiJson, Page};
+use crate::api::{ApiJson, Page, if_match, with_etag};
 use crate::auth::{ApiCaller, Ctx};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -57,13 +57,9 @@ fn parse_id(id: &str) -> Result<OrganizationId, ApiError> {
     id.parse().map_err(|_| ApiError::from(Error::NotFound { what: "organization" }))
 }
 
-fn with_etag(organization: Organization, status: StatusCode) -> Response {
-    let etag = format!("\"{}\"", organization.version);
-    let mut response = (status, Json(OrganizationOut::from(organization))).into_response();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
+fn organization_response(organization: Organization, status: StatusCode) -> Response {
+    let version = organization.version;
+    with_etag(OrganizationOut::from(organization), version, status)
 }
 
 /// All organisations.
@@ -83,7 +79,7 @@ pub async fn get_one(
     _caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    Ok(with_etag(state.app.organization(parse_id(&id)?).await?, StatusCode::OK))
+    Ok(organization_response(state.app.organization(parse_id(&id)?).await?, StatusCode::OK))
 }
 
 /// Creates an organisation (administrators).
@@ -97,7 +93,7 @@ pub async fn create(
     ApiJson(body): ApiJson<OrganizationIn>,
 ) -> Result<Response, ApiError> {
     let created = state.app.create_organization(&ctx, Operator::Actor(&caller.actor), &body.into()).await?;
-    Ok(with_etag(created, StatusCode::CREATED))
+    Ok(organization_response(created, StatusCode::CREATED))
 }
 
 /// Replaces an organisation's fields (administrators). Needs `If-Match` with the current
@@ -115,12 +111,7 @@ pub async fn update(
     ApiJson(body): ApiJson<OrganizationIn>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
-    let Some(raw) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
-        return Err(ApiError::new(StatusCode::PRECONDITION_REQUIRED, "send If-Match with the ETag from GET"));
-    };
-    let version = raw.trim().trim_start_matches("W/").trim_matches('"').parse::<i64>().map_err(|_| {
-        ApiError::field(StatusCode::BAD_REQUEST, "If-Match", "invalid-format", "is not an ETag of this API")
-    })?;
+    let version = if_match(&headers)?;
     let updated = state.app.update_organization(&ctx, &caller.actor, id, version, &body.into()).await?;
-    Ok(with_etag(updated, StatusCode::OK))
+    Ok(organization_response(updated, StatusCode::OK))
 }

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod home;
 mod login;
+mod municipalities;
 mod organizations;
 
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(account::router())
         .merge(organizations::router())
+        .merge(municipalities::router())
         .merge(admin::router())
 }
 

@@ -123,6 +123,14 @@ async fn openapi_document(server: &TestServer) {
         "GET /api/v1/audit-events",
         "POST /api/v1/identifiers/validate",
         "GET /api/v1/deadlines/preview",
+        "GET /api/v1/municipalities",
+        "POST /api/v1/municipalities",
+        "GET /api/v1/municipalities/{id}",
+        "PUT /api/v1/municipalities/{id}",
+        "GET /api/v1/regions",
+        "POST /api/v1/regions",
+        "GET /api/v1/regions/{id}",
+        "PUT /api/v1/regions/{id}",
     ]
     .into_iter()
     .map(String::from)

@@ -9,5 +9,6 @@ mod audit;
 mod checks;
 mod cli;
 mod login;
+mod municipalities;
 mod security;
 mod store;
