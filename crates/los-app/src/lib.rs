@@ -5,9 +5,11 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod legal_bases;
 pub mod municipalities;
 pub mod organizations;
 pub mod secrets;
+pub mod services;
 pub mod tokens;
 
 use std::sync::Arc;

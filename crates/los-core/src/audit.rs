@@ -43,12 +43,14 @@ pub enum AuditAction {
     MunicipalityUpdated,
     RegionCreated,
     RegionUpdated,
+    ServiceCreated,
+    ServiceUpdated,
     AuditViewed,
     AccessDenied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::LoginPassword,
         AuditAction::LoginSecondFactor,
         AuditAction::LoginRecoveryCode,
@@ -74,6 +76,8 @@ impl AuditAction {
         AuditAction::MunicipalityUpdated,
         AuditAction::RegionCreated,
         AuditAction::RegionUpdated,
+        AuditAction::ServiceCreated,
+        AuditAction::ServiceUpdated,
         AuditAction::AuditViewed,
         AuditAction::AccessDenied,
     ];
@@ -105,6 +109,8 @@ impl AuditAction {
             AuditAction::MunicipalityUpdated => "municipality_updated",
             AuditAction::RegionCreated => "region_created",
             AuditAction::RegionUpdated => "region_updated",
+            AuditAction::ServiceCreated => "service_created",
+            AuditAction::ServiceUpdated => "service_updated",
             AuditAction::AuditViewed => "audit_viewed",
             AuditAction::AccessDenied => "access_denied",
         }

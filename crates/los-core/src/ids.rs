@@ -62,6 +62,10 @@ id_type!(
     RegionId
 );
 id_type!(
+    /// A service (tiltak) in the catalogue.
+    ServiceId
+);
+id_type!(
     /// A person receiving services. Never a staff member: those are accounts.
     PersonId
 );

@@ -11,10 +11,12 @@ pub mod deadline;
 pub mod error;
 pub mod identifiers;
 pub mod ids;
+pub mod legal_basis;
 pub mod locale;
 pub mod municipality;
 pub mod organization;
 pub mod policy;
+pub mod service;
 
 pub use clock::{Clock, ManualClock};
 pub use error::{Error, FieldError, Reason, Result};

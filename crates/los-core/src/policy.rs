@@ -24,6 +24,8 @@ pub enum Action {
     ManageOrganizations,
     /// List and filter the audit log (it names who touched which record).
     ReadAuditLog,
+    /// Describe a service in the catalogue provided by this organisation.
+    ManageService { provider: OrganizationId },
 }
 
 /// Why access was refused; recorded in the audit event.
@@ -64,6 +66,10 @@ impl Grant {
 pub fn authorize(actor: &Actor, action: Action) -> Result<Grant, Denial> {
     let allowed = match action {
         Action::ManageAccounts | Action::ManageOrganizations | Action::ReadAuditLog => actor.role == Role::Admin,
+        // A service leader describes the services of their own organisation.
+        Action::ManageService { provider } => {
+            actor.role == Role::Admin || (actor.role == Role::Leader && actor.organization == provider)
+        }
     };
     if allowed { Ok(Grant { actor: actor.clone(), action, _sealed: Sealed }) } else { Err(Denial::RoleLacksAction) }
 }
@@ -83,6 +89,20 @@ mod tests {
             for role in [Role::Leader, Role::Caseworker, Role::Analyst] {
                 assert_eq!(authorize(&actor(role), action).unwrap_err(), Denial::RoleLacksAction);
             }
+        }
+    }
+
+    #[test]
+    fn leaders_describe_their_own_services_only() {
+        let leader = actor(Role::Leader);
+        let own = Action::ManageService { provider: leader.organization };
+        let other = Action::ManageService { provider: OrganizationId::generate() };
+        assert!(authorize(&leader, own).is_ok());
+        assert!(authorize(&leader, other).is_err());
+        assert!(authorize(&actor(Role::Admin), other).is_ok());
+        for role in [Role::Caseworker, Role::Analyst] {
+            let someone = actor(role);
+            assert!(authorize(&someone, Action::ManageService { provider: someone.organization }).is_err());
         }
     }
 

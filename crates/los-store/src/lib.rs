@@ -11,6 +11,7 @@ pub mod dialect;
 mod error;
 pub mod municipalities;
 pub mod organizations;
+pub mod services;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;

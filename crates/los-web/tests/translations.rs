@@ -33,7 +33,9 @@ fn every_language_has_the_same_keys() {
 fn literal_keys() -> BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let call = regex::Regex::new(r#"\b(?:t|t1|t_args)\("([a-z][a-z0-9-]*)""#).unwrap();
-    let key_literal = regex::Regex::new(r#"(?:_key|key)\b[^"\n]{0,40}"([a-z]+-[a-z0-9-]+)""#).unwrap();
+    let key_literal = regex::Regex::new(r#"\w_key:[^"\n]{0,40}"([a-z]+-[a-z0-9-]+)""#).unwrap();
+    let error_pair =
+        regex::Regex::new(r#"\("(error-[a-z-]+)", "error-[a-z-]+"\)|\("error-[a-z-]+", "(error-[a-z-]+)"\)"#).unwrap();
     let pair = regex::Regex::new(r#"\("[a-z_]+", "((?:field|audit)-[a-z0-9-]+)"\)"#).unwrap();
     let mut keys = BTreeSet::new();
     let mut stack = vec![root.join("templates"), root.join("src")];
@@ -45,8 +47,10 @@ fn literal_keys() -> BTreeSet<String> {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            for re in [&call, &key_literal, &pair] {
-                keys.extend(re.captures_iter(&text).map(|c| c[1].to_string()));
+            for re in [&call, &key_literal, &pair, &error_pair] {
+                for captures in re.captures_iter(&text) {
+                    keys.extend(captures.iter().skip(1).flatten().map(|m| m.as_str().to_string()));
+                }
             }
         }
     }

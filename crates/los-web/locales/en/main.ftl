@@ -165,6 +165,37 @@ field-members = Member municipalities
 field-municipality-number = Municipality number
 field-time-zone = Time zone
 
+## Tiltakskjeden
+chain-title = The chain of services in { $name }
+chain-intro = The services in the chain, grouped the way municipal substance-use plans do: health, housing, activity and work, economy and follow-up. Each shows who provides it and in which phase.
+chain-none-in-category = No services registered in this part of the chain.
+chain-regional = Inter-municipal
+service-category-health = Health
+service-category-housing = Housing
+service-category-activity_work = Activity and work
+service-category-economy = Economy
+service-category-follow_up = Follow-up
+phase-pre_treatment = Pre-treatment
+phase-treatment = Treatment
+phase-aftercare = Aftercare
+capacity-places = places
+capacity-beds = beds
+field-provider = Provider
+field-category = Part of the chain
+field-phases = Phase
+field-capacity = Capacity
+field-opening-hours = Opening hours
+field-target-group = Target group
+field-goals = Goals
+field-legal-bases = Legal basis
+field-focus-areas = Focus areas
+field-year = Year
+field-budget = Budget (NOK/SEK)
+field-fte = Full-time equivalents
+service-years = Budget and staffing
+service-years-empty = No budget or staffing is registered.
+service-api-note = Services are described by an administrator or a leader of the providing organisation, through the API (/api/v1/services).
+
 ## Organisations
 organizations-title = Organisations
 organizations-intro = The organisations in the chain of services: municipal units, specialised health services, the prison and probation service, NAV and NGOs.
@@ -243,5 +274,7 @@ audit-action-municipality_created = Municipality created
 audit-action-municipality_updated = Municipality changed
 audit-action-region_created = Region created
 audit-action-region_updated = Region changed
+audit-action-service_created = Service created
+audit-action-service_updated = Service changed
 audit-action-audit_viewed = Audit log viewed
 audit-action-access_denied = Access denied

@@ -165,6 +165,37 @@ field-members = Deltakerkommuner
 field-municipality-number = Kommunenummer
 field-time-zone = Tidssone
 
+## Tiltakskjeden
+chain-title = Tiltakskjeden i { $name }
+chain-intro = Tiltakene i kjeden gruppert slik rusmiddelpolitiske handlingsplaner gjør: helse, bolig, aktivitet og arbeid, økonomi og oppfølging. Hvert tiltak viser hvem som leverer det og i hvilken fase.
+chain-none-in-category = Ingen tiltak registrert i denne delen av kjeden.
+chain-regional = Interkommunalt
+service-category-health = Helse
+service-category-housing = Bolig
+service-category-activity_work = Aktivitet og arbeid
+service-category-economy = Økonomi
+service-category-follow_up = Oppfølging
+phase-pre_treatment = Forvern
+phase-treatment = Behandling
+phase-aftercare = Ettervern
+capacity-places = plasser
+capacity-beds = senger
+field-provider = Leverandør
+field-category = Del av kjeden
+field-phases = Fase
+field-capacity = Kapasitet
+field-opening-hours = Åpningstid
+field-target-group = Målgruppe
+field-goals = Mål
+field-legal-bases = Lovhjemmel
+field-focus-areas = Satsingsområder
+field-year = År
+field-budget = Budsjett (kr)
+field-fte = Årsverk
+service-years = Budsjett og årsverk
+service-years-empty = Ingen budsjett eller årsverk er registrert.
+service-api-note = Tiltak beskrives av administrator eller leder i virksomheten som leverer tiltaket, gjennom API-et (/api/v1/services).
+
 ## Virksomheter
 organizations-title = Virksomheter
 organizations-intro = Virksomhetene som deltar i tiltakskjeden: kommunale enheter, spesialisthelsetjenesten, kriminalomsorgen, NAV og frivillige.
@@ -243,5 +274,7 @@ audit-action-municipality_created = Kommune opprettet
 audit-action-municipality_updated = Kommune endret
 audit-action-region_created = Interkommunalt samarbeid opprettet
 audit-action-region_updated = Interkommunalt samarbeid endret
+audit-action-service_created = Tiltak opprettet
+audit-action-service_updated = Tiltak endret
 audit-action-audit_viewed = Tilgangslogg lest
 audit-action-access_denied = Tilgang avvist

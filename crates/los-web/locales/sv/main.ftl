@@ -165,6 +165,37 @@ field-members = Deltagande kommuner
 field-municipality-number = Kommunkod
 field-time-zone = Tidszon
 
+## Tiltakskjeden
+chain-title = Vårdkedjan i { $name }
+chain-intro = Insatserna i kedjan grupperade som i kommunala handlingsplaner: hälsa, boende, sysselsättning och arbete, ekonomi och uppföljning. Varje insats visar vem som utför den och i vilken fas.
+chain-none-in-category = Inga insatser registrerade i den här delen av kedjan.
+chain-regional = Mellankommunal
+service-category-health = Hälsa
+service-category-housing = Boende
+service-category-activity_work = Sysselsättning och arbete
+service-category-economy = Ekonomi
+service-category-follow_up = Uppföljning
+phase-pre_treatment = Före behandling
+phase-treatment = Behandling
+phase-aftercare = Eftervård
+capacity-places = platser
+capacity-beds = sängar
+field-provider = Utförare
+field-category = Del av kedjan
+field-phases = Fas
+field-capacity = Kapacitet
+field-opening-hours = Öppettider
+field-target-group = Målgrupp
+field-goals = Mål
+field-legal-bases = Lagstöd
+field-focus-areas = Fokusområden
+field-year = År
+field-budget = Budget (kr)
+field-fte = Årsarbetare
+service-years = Budget och årsarbetare
+service-years-empty = Ingen budget eller årsarbetare är registrerade.
+service-api-note = Insatser beskrivs av en administratör eller en chef i den utförande verksamheten via API:et (/api/v1/services).
+
 ## Verksamheter
 organizations-title = Verksamheter
 organizations-intro = Verksamheterna i vårdkedjan: kommunala enheter, regionens specialistvård, Kriminalvården, NAV och ideella organisationer.
@@ -243,5 +274,7 @@ audit-action-municipality_created = Kommun skapad
 audit-action-municipality_updated = Kommun ändrad
 audit-action-region_created = Samverkan skapad
 audit-action-region_updated = Samverkan ändrad
+audit-action-service_created = Insats skapad
+audit-action-service_updated = Insats ändrad
 audit-action-audit_viewed = Åtkomstlogg läst
 audit-action-access_denied = Åtkomst nekad

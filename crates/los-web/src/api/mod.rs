@@ -10,6 +10,7 @@ mod json;
 mod me;
 mod municipalities;
 mod organizations;
+mod services;
 mod tokens;
 
 use std::sync::OnceLock;
@@ -44,6 +45,7 @@ pub use json::{ApiJson, ApiQuery};
         (name = "accounts", description = "Staff accounts, roles and personal access tokens"),
         (name = "organizations", description = "Organisations in the chain of services"),
         (name = "audit", description = "The tamper-evident audit log"),
+        (name = "services", description = "The service catalogue, browsed as the chain of a municipality or region"),
         (name = "persons", description = "Persons receiving services"),
         (name = "deadlines", description = "Statutory and local deadlines on working-day calendars"),
     )
@@ -101,6 +103,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(municipalities::get_one, municipalities::update))
         .routes(routes!(municipalities::list_regions, municipalities::create_region))
         .routes(routes!(municipalities::get_region, municipalities::update_region))
+        .routes(routes!(services::list, services::create))
+        .routes(routes!(services::get_one, services::update))
         .routes(routes!(accounts::list, accounts::create))
         .routes(routes!(accounts::get_one))
         .routes(routes!(accounts::disable))

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod chain;
 mod home;
 mod login;
 mod municipalities;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(organizations::router())
         .merge(municipalities::router())
+        .merge(chain::router())
         .merge(admin::router())
 }
 
@@ -108,5 +110,28 @@ where
             Ok(axum::Form(value)) => Ok(PageForm(value)),
             Err(rejection) => Err(error_page(tr, rejection.status(), None)),
         }
+    }
+}
+
+/// Thousands grouped with a narrow no-break space, as Norwegian and Swedish write them.
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("−{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_grouped_in_thousands() {
+        assert_eq!(super::grouped(37_300), "37\u{202f}300");
+        assert_eq!(super::grouped(999), "999");
+        assert_eq!(super::grouped(-1_000_000), "−1\u{202f}000\u{202f}000");
     }
 }

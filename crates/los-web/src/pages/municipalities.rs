@@ -10,7 +10,7 @@ use los_core::municipality::population_for;
 
 use crate::auth::SignedIn;
 use crate::layout::Layout;
-use crate::pages::failure;
+use crate::pages::{failure, grouped};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
 }
 
 pub struct MunicipalityRow {
+    pub id: String,
     pub name: String,
     pub number: String,
     pub country: String,
@@ -26,6 +27,7 @@ pub struct MunicipalityRow {
 }
 
 pub struct RegionRow {
+    pub id: String,
     pub name: String,
     pub host: String,
     pub members: Vec<String>,
@@ -39,19 +41,6 @@ struct ListPage {
     year: i32,
     municipalities: Vec<MunicipalityRow>,
     regions: Vec<RegionRow>,
-}
-
-/// Thousands grouped with a thin space, as both languages write them.
-fn grouped(n: i64) -> String {
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("−{out}") } else { out }
 }
 
 async fn list(State(state): State<AppState>, headers: HeaderMap, SignedIn(session): SignedIn) -> Response {
@@ -69,6 +58,7 @@ async fn list(State(state): State<AppState>, headers: HeaderMap, SignedIn(sessio
             let name_of = |id| municipalities.iter().find(|m| m.id == id).map(|m| m.name.clone()).unwrap_or_default();
             let total: Option<i64> = r.members.iter().map(|id| population(*id)).sum();
             RegionRow {
+                id: r.id.to_string(),
                 name: r.name.clone(),
                 host: name_of(r.host),
                 members: r.members.iter().map(|id| name_of(*id)).collect(),
@@ -79,6 +69,7 @@ async fn list(State(state): State<AppState>, headers: HeaderMap, SignedIn(sessio
     let rows = municipalities
         .iter()
         .map(|m| MunicipalityRow {
+            id: m.id.to_string(),
             name: m.name.clone(),
             number: m.number.clone(),
             country: m.country.code().into(),
@@ -87,14 +78,4 @@ async fn list(State(state): State<AppState>, headers: HeaderMap, SignedIn(sessio
         })
         .collect();
     layout.render(&ListPage { layout: layout.clone(), year, municipalities: rows, regions: region_rows })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbers_are_grouped_in_thousands() {
-        assert_eq!(super::grouped(37_300), "37\u{202f}300");
-        assert_eq!(super::grouped(999), "999");
-        assert_eq!(super::grouped(1_000_000), "1\u{202f}000\u{202f}000");
-    }
 }

@@ -11,4 +11,5 @@ mod cli;
 mod login;
 mod municipalities;
 mod security;
+mod services;
 mod store;
