@@ -194,7 +194,14 @@ field-budget = Budget (NOK/SEK)
 field-fte = Full-time equivalents
 service-years = Budget and staffing
 service-years-empty = No budget or staffing is registered.
-service-api-note = Services are described by an administrator or a leader of the providing organisation, through the API (/api/v1/services).
+service-new = New service
+service-edit = Edit the service
+service-form-intro = Describe the service as it stands in the chain. Leaders can describe their own organisation's services; administrators can describe all.
+field-service-name = Name of the service
+field-capacity-unit = The capacity counts
+field-capacity-hint = Number of places or beds. Leave empty if the service has no fixed number.
+field-one-per-line = One per line.
+field-years-hint = One line per year: year: budget; full-time equivalents. For example 2026: 4 160 000; 6.5
 
 ## Organisations
 organizations-title = Organisations

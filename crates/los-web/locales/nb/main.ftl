@@ -194,7 +194,14 @@ field-budget = Budsjett (kr)
 field-fte = Årsverk
 service-years = Budsjett og årsverk
 service-years-empty = Ingen budsjett eller årsverk er registrert.
-service-api-note = Tiltak beskrives av administrator eller leder i virksomheten som leverer tiltaket, gjennom API-et (/api/v1/services).
+service-new = Nytt tiltak
+service-edit = Endre tiltaket
+service-form-intro = Beskriv tiltaket slik det står i tiltakskjeden. Ledere kan beskrive tiltak i egen virksomhet; administrator kan beskrive alle.
+field-service-name = Navn på tiltaket
+field-capacity-unit = Kapasiteten gjelder
+field-capacity-hint = Antall plasser eller senger. La feltet stå tomt hvis tiltaket ikke har et fast antall.
+field-one-per-line = Ett per linje.
+field-years-hint = Én linje per år: år: budsjett; årsverk. For eksempel 2026: 4 160 000; 6,5
 
 ## Virksomheter
 organizations-title = Virksomheter

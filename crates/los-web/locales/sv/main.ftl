@@ -194,7 +194,14 @@ field-budget = Budget (kr)
 field-fte = Årsarbetare
 service-years = Budget och årsarbetare
 service-years-empty = Ingen budget eller årsarbetare är registrerade.
-service-api-note = Insatser beskrivs av en administratör eller en chef i den utförande verksamheten via API:et (/api/v1/services).
+service-new = Ny insats
+service-edit = Ändra insatsen
+service-form-intro = Beskriv insatsen som den står i vårdkedjan. Chefer kan beskriva insatser i den egna verksamheten; en administratör kan beskriva alla.
+field-service-name = Insatsens namn
+field-capacity-unit = Kapaciteten avser
+field-capacity-hint = Antal platser eller sängar. Lämna tomt om insatsen inte har ett fast antal.
+field-one-per-line = En per rad.
+field-years-hint = En rad per år: år: budget; årsarbetare. Till exempel 2026: 4 160 000; 6,5
 
 ## Verksamheter
 organizations-title = Verksamheter

@@ -44,6 +44,16 @@ struct ChainPage {
     layout: Layout,
     title: String,
     groups: Vec<CategoryGroup>,
+    /// Administrators and leaders may describe services (the policy decides which).
+    can_describe: bool,
+    owner_query: String,
+}
+
+fn can_describe(session: &los_app::auth::SessionInfo) -> bool {
+    session
+        .actor
+        .as_ref()
+        .is_some_and(|a| matches!(a.role, los_core::account::Role::Admin | los_core::account::Role::Leader))
 }
 
 fn groups(services: Vec<Service>, regional_owner: impl Fn(&ServiceOwner) -> bool) -> Vec<CategoryGroup> {
@@ -83,7 +93,14 @@ async fn municipality_chain(
     };
     let title = layout.tr.t1("chain-title", "name", &municipality.name);
     let groups = groups(services, |owner| matches!(owner, ServiceOwner::Region(_)));
-    layout.render(&ChainPage { layout: layout.clone(), title, groups })
+    let page = ChainPage {
+        layout: layout.clone(),
+        title,
+        groups,
+        can_describe: can_describe(&session),
+        owner_query: format!("municipality={id}"),
+    };
+    layout.render(&page)
 }
 
 async fn region_chain(
@@ -100,7 +117,14 @@ async fn region_chain(
     };
     let title = layout.tr.t1("chain-title", "name", &region.name);
     let groups = groups(services, |owner| matches!(owner, ServiceOwner::Region(_)));
-    layout.render(&ChainPage { layout: layout.clone(), title, groups })
+    let page = ChainPage {
+        layout: layout.clone(),
+        title,
+        groups,
+        can_describe: can_describe(&session),
+        owner_query: format!("region={id}"),
+    };
+    layout.render(&page)
 }
 
 pub struct YearLine {
@@ -118,6 +142,8 @@ pub struct BasisLine {
 #[template(path = "service.html")]
 struct ServicePage {
     layout: Layout,
+    id: String,
+    can_describe: bool,
     name: String,
     owner_link: String,
     owner_name: String,
@@ -159,6 +185,8 @@ async fn service_page(
     let d = service.description;
     let page = ServicePage {
         layout: layout.clone(),
+        id: service.id.to_string(),
+        can_describe: can_describe(&session),
         name: d.name,
         owner_link,
         owner_name,

@@ -8,6 +8,7 @@ mod home;
 mod login;
 mod municipalities;
 mod organizations;
+mod service_form;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(organizations::router())
         .merge(municipalities::router())
         .merge(chain::router())
+        .merge(service_form::router())
         .merge(admin::router())
 }
 

@@ -224,3 +224,104 @@ async fn catalogue(server: &TestServer) {
     assert_eq!(client.get(server.url("/services/not-an-id")).send().await.unwrap().status(), 404);
 }
 both_backends!(service_catalogue_and_chain, catalogue);
+
+async fn service_form(server: &TestServer) {
+    use reqwest::Method;
+    let admin = server.account("admin", Role::Admin, true).await;
+    let admin_token = server.token(&admin).await;
+    let municipality: Value = send(
+        server,
+        &admin_token,
+        Method::POST,
+        "/api/v1/municipalities",
+        Some(json!({"country": "NO", "number": "4001", "name": "Porsgrunn"})),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let porsgrunn = municipality["id"].as_str().unwrap().to_string();
+    let leader = server.account("leder", Role::Leader, true).await;
+    let client = server.signed_in(&leader).await;
+    let path = format!("/services/new?municipality={porsgrunn}");
+    let form_page = client.get(server.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(form_page.contains("sosialtjenesteloven § 27"), "Norwegian legal bases are offered");
+    let csrf = csrf_in(&form_page).unwrap();
+    let provider = server.organization.to_string();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut all: Vec<(&str, String)> =
+            vec![("csrf_token", csrf.clone()), ("municipality", porsgrunn.clone()), ("provider", provider.clone())];
+        all.extend(fields);
+        client.post(server.url("/services/new")).form(&all).send()
+    };
+    // Errors are shown per field and nothing is saved.
+    let refused = post(vec![("name", String::new()), ("category", "housing".into()), ("years", "2025: mange".into())])
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("Skjemaet har feil") && html.contains("har feil format"), "{html}");
+    let saved = post(vec![
+        ("name", "Natthjem".into()),
+        ("category", "housing".into()),
+        ("phases", "pre_treatment".into()),
+        ("phases", "aftercare".into()),
+        ("legal_bases", "no.sotjl.27".into()),
+        ("capacity", "8".into()),
+        ("capacity_unit", "beds".into()),
+        ("focus_areas", "Bolig først\nBostedsløshet".into()),
+        ("years", "2025: 4 000 000; 6,5\n2026: ; 7".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(saved.status(), 303);
+    let location = location(&saved);
+    let id = location.trim_start_matches("/services/").to_string();
+    let stored: Value = send(server, &admin_token, Method::GET, &format!("/api/v1/services/{id}"), None, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["phases"], json!(["pre_treatment", "aftercare"]));
+    assert_eq!(stored["years"][1], json!({"year": 2026, "budget": null, "fte": 7.0}));
+    assert_eq!(stored["focus_areas"], json!(["Bolig først", "Bostedsløshet"]));
+
+    // Someone else saves first: the form says so instead of overwriting.
+    let edit = client.get(server.url(&format!("/services/{id}/edit"))).send().await.unwrap().text().await.unwrap();
+    assert!(edit.contains("name=\"version\" value=\"1\""));
+    let mut renamed = stored.clone();
+    for key in ["id", "provider_name", "version"] {
+        renamed.as_object_mut().unwrap().remove(key);
+    }
+    renamed["name"] = json!("Natthjemmet");
+    renamed.as_object_mut().unwrap().remove("region_id");
+    assert_eq!(
+        send(server, &admin_token, Method::PUT, &format!("/api/v1/services/{id}"), Some(renamed), Some("\"1\""))
+            .await
+            .status(),
+        200
+    );
+    let stale = client
+        .post(server.url(&format!("/services/{id}/edit")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("municipality", porsgrunn.as_str()),
+            ("provider", provider.as_str()),
+            ("version", "1"),
+            ("name", "Natthjem 2"),
+            ("category", "housing"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 409);
+    assert!(stale.text().await.unwrap().contains("Noen andre har endret"));
+    let current: Value = send(server, &admin_token, Method::GET, &format!("/api/v1/services/{id}"), None, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(current["name"], "Natthjemmet", "the other edit was not lost");
+}
+both_backends!(service_form_creates_and_refuses_stale_edits, service_form);
