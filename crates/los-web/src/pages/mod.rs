@@ -7,8 +7,9 @@ mod chain;
 mod home;
 mod login;
 mod municipalities;
+mod municipality_forms;
 mod organizations;
-mod service_form;
+pub(crate) mod service_form;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(organizations::router())
         .merge(municipalities::router())
         .merge(chain::router())
+        .merge(municipality_forms::router())
         .merge(service_form::router())
         .merge(admin::router())
 }

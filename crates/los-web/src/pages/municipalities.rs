@@ -39,6 +39,7 @@ pub struct RegionRow {
 struct ListPage {
     layout: Layout,
     year: i32,
+    can_edit: bool,
     municipalities: Vec<MunicipalityRow>,
     regions: Vec<RegionRow>,
 }
@@ -77,5 +78,6 @@ async fn list(State(state): State<AppState>, headers: HeaderMap, SignedIn(sessio
             population: population_for(&m.populations, year).map(grouped).unwrap_or_else(|| unknown.clone()),
         })
         .collect();
-    layout.render(&ListPage { layout: layout.clone(), year, municipalities: rows, regions: region_rows })
+    let can_edit = layout.user.as_ref().is_some_and(|u| u.is_admin);
+    layout.render(&ListPage { layout: layout.clone(), year, can_edit, municipalities: rows, regions: region_rows })
 }

@@ -180,3 +180,70 @@ async fn municipalities_and_regions(server: &TestServer) {
     assert_eq!(server.audit_count("access_denied").await, 1);
 }
 both_backends!(municipalities_and_regions_api, municipalities_and_regions);
+
+async fn municipality_forms(server: &TestServer) {
+    let admin = server.account("admin", Role::Admin, true).await;
+    let client = server.signed_in(&admin).await;
+    let list = client.get(server.url("/municipalities")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("/municipalities/new") && list.contains("/regions/new"), "administrators get the forms");
+    let csrf = server.csrf(&client, "/municipalities/new").await;
+    let post = |path: &str, fields: Vec<(&str, &str)>| {
+        let mut all = vec![("csrf_token", csrf.as_str())];
+        all.extend(fields);
+        client.post(server.url(path)).form(&all).send()
+    };
+    let refused = post(
+        "/municipalities/new",
+        vec![("country", "NO"), ("number", "40a1"), ("name", "Porsgrunn"), ("populations", "2025 mange")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("Kommunenummer: har feil format") && html.contains("Innbyggertall: har feil format"),
+        "{html}"
+    );
+    assert!(server.app.list_municipalities().await.unwrap().is_empty(), "nothing saved");
+    let saved = post(
+        "/municipalities/new",
+        vec![("country", "NO"), ("number", "4001"), ("name", "Porsgrunn"), ("populations", "2025: 37 500")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved.status(), 303);
+    post("/municipalities/new", vec![("country", "NO"), ("number", "4003"), ("name", "Skien")]).await.unwrap();
+    let all = server.app.list_municipalities().await.unwrap();
+    let porsgrunn = all.iter().find(|m| m.number == "4001").unwrap();
+    assert_eq!(porsgrunn.populations[0].inhabitants, 37_500);
+
+    // Two edits from version 1: the second is told, not lost.
+    let path = format!("/municipalities/{}/edit", porsgrunn.id);
+    let first =
+        post(&path, vec![("version", "1"), ("country", "NO"), ("number", "4001"), ("name", "Porsgrunn kommune")])
+            .await
+            .unwrap();
+    assert_eq!(first.status(), 303);
+    let second = post(&path, vec![("version", "1"), ("country", "NO"), ("number", "4001"), ("name", "Porsgrunn by")])
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 409);
+    assert_eq!(server.app.municipality(porsgrunn.id).await.unwrap().name, "Porsgrunn kommune");
+
+    let skien = all.iter().find(|m| m.number == "4003").unwrap().id.to_string();
+    let host = porsgrunn.id.to_string();
+    let alone = post("/regions/new", vec![("name", "Grenland"), ("host", &host)]).await.unwrap();
+    assert_eq!(alone.status(), 422);
+    assert!(alone.text().await.unwrap().contains("må ha minst 2 valg"));
+    let region = post("/regions/new", vec![("name", "Grenland"), ("host", &host), ("members", &skien)]).await.unwrap();
+    assert_eq!(region.status(), 303);
+    assert_eq!(server.app.list_regions().await.unwrap()[0].members.len(), 2);
+
+    // Others see the list but not the forms.
+    let caseworker = server.account("kari", Role::Caseworker, true).await;
+    let other = server.signed_in(&caseworker).await;
+    let list = other.get(server.url("/municipalities")).send().await.unwrap().text().await.unwrap();
+    assert!(!list.contains("/municipalities/new"));
+    assert_eq!(other.get(server.url("/municipalities/new")).send().await.unwrap().status(), 403);
+}
+both_backends!(municipality_and_region_forms, municipality_forms);
