@@ -1,468 +1,215 @@
-//! The catalogue of legal bases (lovhjemler / lagrum) that services and decisions refer to.
-//! Each entry names the statute and section, what kind of ground it is, and the seeded
-//! deadline rules that follow from it.
+//! The catalogue of legal bases (*lovhjemler* / *lagrum*) that services (*tiltak*) and decisions
+//! (*vedtak*) refer to.
 //!
-//! Only sections whose content is settled are listed. Swedish social services references are to
-//! socialtjänstlagen (2001:453); the new socialtjänstlag (2025:400), in force from 1 July 2025,
-//! renumbers them, which is recorded on those entries.
+//! Each entry names its statute ([`LawRef`]) and section, says what kind of ground it is
+//! ([`LegalBasisKind`]), links the seeded deadline rules that follow from it (see
+//! [`crate::deadline::seeded_rules`]) and, for coercion, the statutory limit ([`CoercionLimit`]).
+//!
+//! # Codes
+//!
+//! A code is `country.law.section`: the law's code (`no.hol`, `se.lvm`) and the section written
+//! without `§`, spaces or `kap.`: `§ 10-2` → `10-2`, `§ 2-1 a` → `2-1a`, `4 kap. 1 §` → `4-1`.
+//! Codes are stored with services and decisions, so they are never changed or removed; an entry
+//! whose statute has been replaced stays, with [`LegalBasis::superseded`] saying what replaced it.
+//!
+//! # Accuracy
+//!
+//! Only sections whose number and content are settled are listed, as in force when the catalogue
+//! was written. Swedish social services references are to socialtjänstlagen (2001:453), repealed on
+//! 1 July 2025 by socialtjänstlagen (2025:400), which renumbered it; the new numbering is not in the
+//! catalogue yet, and those entries are marked as superseded.
 
-use serde::Serialize;
+mod catalogue;
 
+use std::sync::LazyLock;
+
+use serde::de::{self, Unexpected};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::deadline::{DeadlineRule, LocalizedText, Period, RuleSource, seeded_rule};
 use crate::locale::Locale;
 use crate::organization::Country;
 
 /// What a legal basis is the ground for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalBasisKind {
-    /// Grounds for providing a service.
+    /// Grounds for providing a service (the municipality's duty to offer it, a service the law names).
     Service,
-    /// A right the person holds.
-    Right,
-    /// A duty of the services (individual plan, coordinator).
-    Duty,
-    /// Coercion, with statutory limits.
+    /// Coercion (*tvang*), with statutory limits.
     Coercion,
-    /// Case handling: replies, notices, appeals.
+    /// Case handling: provisional replies, notices, appeals.
     Procedure,
+    /// A right the person holds (patient and user rights, assessment).
+    Right,
+    /// A duty of the services towards the person: an individual plan, a coordinator, coordination.
+    Duty,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LegalBasis {
-    /// Stable code: country, law, section.
+impl LegalBasisKind {
+    pub const ALL: [LegalBasisKind; 5] = [
+        LegalBasisKind::Service,
+        LegalBasisKind::Coercion,
+        LegalBasisKind::Procedure,
+        LegalBasisKind::Right,
+        LegalBasisKind::Duty,
+    ];
+
+    /// The stable code, as serialised.
+    pub fn code(self) -> &'static str {
+        match self {
+            LegalBasisKind::Service => "service",
+            LegalBasisKind::Coercion => "coercion",
+            LegalBasisKind::Procedure => "procedure",
+            LegalBasisKind::Right => "right",
+            LegalBasisKind::Duty => "duty",
+        }
+    }
+}
+
+/// A statute, as the catalogue refers to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct LawRef {
+    /// Stable code: country and law, e.g. `no.hol`, `se.lvm`.
     pub code: &'static str,
     pub country: Country,
-    /// The law's usual short name.
-    pub law: &'static str,
+    /// The name used in citations, as the deadline rules cite it: "helse- og omsorgstjenesteloven",
+    /// "lagen (1988:870) om vård av missbrukare i vissa fall".
+    pub name: &'static str,
+    /// The usual abbreviation: "hol.", "LVM".
+    pub short_name: &'static str,
+    /// The full title in the law's own language.
+    pub title: &'static str,
+    /// The official identifier: Lovdata's `LOV-2011-06-24-30`, the Swedish `SFS 1988:870`.
+    pub official_id: Option<&'static str>,
+    /// Names the law had before, still found in older documents and rules.
+    pub former_names: &'static [&'static str],
+}
+
+impl LawRef {
+    /// Whether `name` is this law's name or one of its former names.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name == name || self.former_names.contains(&name)
+    }
+}
+
+/// The statutory limit of a coercive measure.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CoercionLimit {
+    /// The longest the measure may last; `None` when the law sets no fixed period (a pregnancy, a
+    /// temporary decision that lasts until a court decides).
+    pub max_period: Option<Period>,
+    /// The limit in words, with the section that sets it.
+    pub description: LocalizedText,
+}
+
+/// One legal basis: a section of a statute.
+///
+/// Serialises with every field. Deserialising looks the `code` up in the catalogue and returns that
+/// entry (the other fields are ignored: the catalogue is the source of truth); an unknown code is
+/// an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LegalBasis {
+    /// Stable code, e.g. `no.hol.10-2`, `se.lvm.4`.
+    pub code: &'static str,
+    pub country: Country,
+    pub law: LawRef,
+    /// The section as the law writes it: "§ 10-2", "§ 2-1 a", "4 §", "4 kap. 1 §".
     pub section: &'static str,
+    pub title: LocalizedText,
     pub kind: LegalBasisKind,
-    pub title_nb: &'static str,
-    pub title_sv: &'static str,
-    pub title_en: &'static str,
-    /// Codes of seeded deadline rules that derive from this section.
+    /// Codes of the seeded deadline rules that follow from this basis.
     pub deadline_rules: &'static [&'static str],
-    /// Set where the reference has been renumbered or replaced.
-    pub note: Option<&'static str>,
+    /// Set exactly for [`LegalBasisKind::Coercion`].
+    pub coercion: Option<CoercionLimit>,
+    /// Something a caseworker should know when citing this section.
+    pub note: Option<LocalizedText>,
+    /// Set when the section is no longer in force as cited: what replaced it.
+    pub superseded: Option<LocalizedText>,
 }
 
 impl LegalBasis {
-    pub fn title(&self, locale: Locale) -> &'static str {
-        match locale {
-            Locale::NorwegianBokmal => self.title_nb,
-            Locale::Swedish => self.title_sv,
-            Locale::English => self.title_en,
-        }
+    pub fn title(&self, locale: Locale) -> &str {
+        self.title.get(locale)
     }
 
-    /// "helse- og omsorgstjenesteloven § 10-2"
+    /// The citation as a lawyer writes it: "helse- og omsorgstjenesteloven § 10-2",
+    /// "4 § lagen (1988:870) om vård av missbrukare i vissa fall".
     pub fn citation(&self) -> String {
-        format!("{} {}", self.law, self.section)
+        cite(self.country, self.law.name, self.section)
+    }
+
+    /// The citation with the law's abbreviation: "hol. § 10-2", "4 § LVM".
+    pub fn short_citation(&self) -> String {
+        cite(self.country, self.law.short_name, self.section)
+    }
+
+    /// The basis as a deadline rule's source.
+    pub fn source(&self) -> RuleSource {
+        RuleSource::Statute { law: self.law.name.to_string(), section: self.section.to_string(), country: self.country }
+    }
+
+    /// The seeded deadline rules that follow from this basis, in the order listed.
+    pub fn rules(&self) -> Vec<DeadlineRule> {
+        self.deadline_rules.iter().filter_map(|code| seeded_rule(code)).collect()
+    }
+
+    pub fn is_coercion(&self) -> bool {
+        self.kind == LegalBasisKind::Coercion
+    }
+
+    pub fn is_in_force(&self) -> bool {
+        self.superseded.is_none()
     }
 }
 
-const SOL_2025: Option<&str> =
-    Some("Socialtjänstlagen (2001:453) ersattes 1 juli 2025 av socialtjänstlagen (2025:400) med ny paragrafnumrering.");
-
-#[allow(clippy::too_many_arguments)]
-const fn basis(
-    code: &'static str,
-    country: Country,
-    law: &'static str,
-    section: &'static str,
-    kind: LegalBasisKind,
-    titles: [&'static str; 3],
-    deadline_rules: &'static [&'static str],
-    note: Option<&'static str>,
-) -> LegalBasis {
-    LegalBasis {
-        code,
-        country,
-        law,
-        section,
-        kind,
-        title_nb: titles[0],
-        title_sv: titles[1],
-        title_en: titles[2],
-        deadline_rules,
-        note,
+fn cite(country: Country, law: &str, section: &str) -> String {
+    match country {
+        Country::Norway => format!("{law} {section}"),
+        Country::Sweden => format!("{section} {law}"),
     }
 }
 
-use Country::{Norway as NO, Sweden as SE};
-use LegalBasisKind::{Coercion, Duty, Procedure, Right, Service};
+impl<'de> Deserialize<'de> for LegalBasis {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            code: String,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        legal_basis(&wire.code).cloned().ok_or_else(|| {
+            de::Error::invalid_value(Unexpected::Str(&wire.code), &"a legal-basis code in the catalogue")
+        })
+    }
+}
 
-const CATALOGUE: [LegalBasis; 25] = [
-    basis(
-        "no.hol.3-1",
-        NO,
-        "helse- og omsorgstjenesteloven",
-        "§ 3-1",
-        Service,
-        [
-            "Kommunens overordnede ansvar for helse- og omsorgstjenester",
-            "Kommunens övergripande ansvar för hälso- och omsorgstjänster (Norge)",
-            "The municipality's overall responsibility for health and care services",
-        ],
-        &[],
-        None,
-    ),
-    basis(
-        "no.hol.3-2",
-        NO,
-        "helse- og omsorgstjenesteloven",
-        "§ 3-2",
-        Service,
-        [
-            "Kommunens ansvar for helse- og omsorgstjenester",
-            "Kommunens ansvar för hälso- och omsorgstjänster (Norge)",
-            "The municipality's responsibility for health and care services",
-        ],
-        &[],
-        None,
-    ),
-    basis(
-        "no.hol.7-1",
-        NO,
-        "helse- og omsorgstjenesteloven",
-        "§ 7-1",
-        Duty,
-        ["Individuell plan", "Individuell plan (Norge)", "Individual plan"],
-        &[],
-        None,
-    ),
-    basis(
-        "no.hol.7-2",
-        NO,
-        "helse- og omsorgstjenesteloven",
-        "§ 7-2",
-        Duty,
-        ["Koordinator", "Samordnare (Norge)", "Coordinator"],
-        &[],
-        None,
-    ),
-    basis(
-        "no.hol.10-2",
-        NO,
-        "helse- og omsorgstjenesteloven",
-        "§ 10-2",
-        Coercion,
-        [
-            "Tilbakeholdelse i institusjon uten eget samtykke",
-            "Kvarhållande på institution utan eget samtycke (Norge)",
-            "Detention in an institution without consent",
-        ],
-        &["no.hol.detention_max"],
-        None,
-    ),
-    basis(
-        "no.hol.10-3",
-        NO,
-        "helse- og omsorgstjenesteloven",
-        "§ 10-3",
-        Coercion,
-        [
-            "Tilbakeholdelse av gravide rusmiddelavhengige",
-            "Kvarhållande av gravida med beroende (Norge)",
-            "Detention of pregnant women with substance dependence",
-        ],
-        &["no.hol.pregnant_emergency_to_county_board"],
-        None,
-    ),
-    basis(
-        "no.hol.10-4",
-        NO,
-        "helse- og omsorgstjenesteloven",
-        "§ 10-4",
-        Coercion,
-        [
-            "Tilbakeholdelse i institusjon på grunnlag av eget samtykke",
-            "Kvarhållande på institution efter eget samtycke (Norge)",
-            "Detention in an institution based on one's own consent",
-        ],
-        &[],
-        None,
-    ),
-    basis(
-        "no.pbrl.2-1a",
-        NO,
-        "pasient- og brukerrettighetsloven",
-        "§ 2-1 a",
-        Right,
-        [
-            "Rett til nødvendige helse- og omsorgstjenester fra kommunen",
-            "Rätt till nödvändiga hälso- och omsorgstjänster från kommunen (Norge)",
-            "Right to necessary health and care services from the municipality",
-        ],
-        &[],
-        None,
-    ),
-    basis(
-        "no.pbrl.2-1b",
-        NO,
-        "pasient- og brukerrettighetsloven",
-        "§ 2-1 b",
-        Right,
-        [
-            "Rett til nødvendig helsehjelp fra spesialisthelsetjenesten",
-            "Rätt till nödvändig vård från specialistvården (Norge)",
-            "Right to necessary care from the specialist health service",
-        ],
-        &[],
-        None,
-    ),
-    basis(
-        "no.pbrl.2-2",
-        NO,
-        "pasient- og brukerrettighetsloven",
-        "§ 2-2",
-        Right,
-        ["Rett til vurdering", "Rätt till bedömning (Norge)", "Right to an assessment"],
-        &["no.pasrl.referral_assessment"],
-        None,
-    ),
-    basis(
-        "no.pbrl.2-5",
-        NO,
-        "pasient- og brukerrettighetsloven",
-        "§ 2-5",
-        Right,
-        ["Rett til individuell plan", "Rätt till individuell plan (Norge)", "Right to an individual plan"],
-        &[],
-        None,
-    ),
-    basis(
-        "no.sphlsl.2-1a",
-        NO,
-        "spesialisthelsetjenesteloven",
-        "§ 2-1 a",
-        Service,
-        [
-            "De regionale helseforetakenes ansvar for spesialisthelsetjenester, herunder tverrfaglig spesialisert rusbehandling",
-            "De regionala hälsoföretagens ansvar för specialistvård, inklusive beroendevård (Norge)",
-            "The regional health authorities' responsibility for specialist care, including substance-use treatment",
-        ],
-        &[],
-        None,
-    ),
-    basis(
-        "no.sotjl.15",
-        NO,
-        "sosialtjenesteloven",
-        "§ 15",
-        Service,
-        ["Boliger til vanskeligstilte", "Bostäder för utsatta personer (Norge)", "Housing for the disadvantaged"],
-        &[],
-        None,
-    ),
-    basis(
-        "no.sotjl.17",
-        NO,
-        "sosialtjenesteloven",
-        "§ 17",
-        Service,
-        ["Opplysning, råd og veiledning", "Upplysning, råd och vägledning (Norge)", "Information, advice and guidance"],
-        &[],
-        None,
-    ),
-    basis(
-        "no.sotjl.18",
-        NO,
-        "sosialtjenesteloven",
-        "§ 18",
-        Service,
-        ["Stønad til livsopphold", "Ekonomiskt bistånd till uppehälle (Norge)", "Financial assistance for subsistence"],
-        &[],
-        None,
-    ),
-    basis(
-        "no.sotjl.27",
-        NO,
-        "sosialtjenesteloven",
-        "§ 27",
-        Service,
-        ["Midlertidig botilbud", "Tillfälligt boende (Norge)", "Temporary accommodation"],
-        &["local.night_shelter.decision", "local.night_shelter.settled_in_housing"],
-        None,
-    ),
-    basis(
-        "no.sotjl.28",
-        NO,
-        "sosialtjenesteloven",
-        "§ 28",
-        Right,
-        [
-            "Rett til individuell plan (sosiale tjenester)",
-            "Rätt till individuell plan, sociala tjänster (Norge)",
-            "Right to an individual plan (social services)",
-        ],
-        &[],
-        None,
-    ),
-    basis(
-        "no.fvl.11a",
-        NO,
-        "forvaltningsloven",
-        "§ 11 a",
-        Procedure,
-        [
-            "Saksbehandlingstid, foreløpig svar",
-            "Handläggningstid, preliminärt svar (Norge)",
-            "Processing time, provisional reply",
-        ],
-        &["no.fvl.provisional_reply"],
-        None,
-    ),
-    basis(
-        "no.fvl.29",
-        NO,
-        "forvaltningsloven",
-        "§ 29",
-        Procedure,
-        ["Klagefrist", "Överklagandefrist (Norge)", "Time limit for appeal"],
-        &["no.fvl.appeal"],
-        None,
-    ),
-    basis(
-        "se.lvm.4",
-        SE,
-        "lagen (1988:870) om vård av missbrukare i vissa fall",
-        "4 §",
-        Coercion,
-        [
-            "Vilkår for tvangsbehandling etter LVM (Sverige)",
-            "Förutsättningar för tvångsvård enligt LVM",
-            "Grounds for compulsory care under LVM (Sweden)",
-        ],
-        &["se.lvm.care_max"],
-        None,
-    ),
-    basis(
-        "se.lvm.13",
-        SE,
-        "lagen (1988:870) om vård av missbrukare i vissa fall",
-        "13 §",
-        Coercion,
-        [
-            "Umiddelbar omhendetakelse etter LVM (Sverige)",
-            "Omedelbart omhändertagande",
-            "Immediate custody under LVM (Sweden)",
-        ],
-        &[],
-        None,
-    ),
-    basis(
-        "se.lvm.20",
-        SE,
-        "lagen (1988:870) om vård av missbrukare i vissa fall",
-        "20 §",
-        Coercion,
-        [
-            "Tvangsbehandling etter LVM skal opphøre senest etter seks måneder (Sverige)",
-            "Vården ska upphöra senast sex månader efter beslutet",
-            "Compulsory care under LVM ends after six months at most (Sweden)",
-        ],
-        &["se.lvm.care_max"],
-        None,
-    ),
-    basis(
-        "se.hsl.16-4",
-        SE,
-        "hälso- och sjukvårdslagen (2017:30)",
-        "16 kap. 4 §",
-        Duty,
-        [
-            "Samordnet individuell plan, helsetjenesten (Sverige)",
-            "Samordnad individuell plan (SIP), hälso- och sjukvården",
-            "Coordinated individual plan, health services (Sweden)",
-        ],
-        &[],
-        None,
-    ),
-    basis(
-        "se.sol2001.2-7",
-        SE,
-        "socialtjänstlagen (2001:453)",
-        "2 kap. 7 §",
-        Duty,
-        [
-            "Samordnet individuell plan, sosialtjenesten (Sverige)",
-            "Samordnad individuell plan (SIP), socialtjänsten",
-            "Coordinated individual plan, social services (Sweden)",
-        ],
-        &[],
-        SOL_2025,
-    ),
-    basis(
-        "se.fl.44",
-        SE,
-        "förvaltningslagen (2017:900)",
-        "44 §",
-        Procedure,
-        ["Klagefrist (Sverige)", "Överklagande inom tre veckor", "Appeal within three weeks (Sweden)"],
-        &["se.fl.appeal"],
-        None,
-    ),
-];
+static CATALOGUE: LazyLock<Vec<LegalBasis>> = LazyLock::new(catalogue::entries);
 
-/// Every legal basis in the catalogue.
+/// Every legal basis in the catalogue, in a stable order (Norway, then Sweden; by law and section).
 pub fn seeded_legal_bases() -> &'static [LegalBasis] {
     &CATALOGUE
 }
 
+/// The legal basis with the given code.
 pub fn legal_basis(code: &str) -> Option<&'static LegalBasis> {
-    CATALOGUE.iter().find(|b| b.code == code)
+    CATALOGUE.iter().find(|basis| basis.code == code)
 }
 
+/// The legal bases of one country, in catalogue order.
 pub fn for_country(country: Country) -> impl Iterator<Item = &'static LegalBasis> {
-    CATALOGUE.iter().filter(move |b| b.country == country)
+    CATALOGUE.iter().filter(move |basis| basis.country == country)
+}
+
+/// The legal basis a statute citation points at, as a deadline rule's [`RuleSource::Statute`]
+/// names it. The law may be given by its name or a former name.
+pub fn for_statute(country: Country, law: &str, section: &str) -> Option<&'static LegalBasis> {
+    CATALOGUE.iter().find(|basis| basis.country == country && basis.section == section && basis.law.is_named(law))
+}
+
+/// The statutes the catalogue cites.
+pub fn laws() -> &'static [LawRef] {
+    &catalogue::LAWS
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::deadline::seeded_rule;
-
-    #[test]
-    fn codes_are_unique_and_carry_their_country() {
-        let mut codes: Vec<&str> = CATALOGUE.iter().map(|b| b.code).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), CATALOGUE.len());
-        for basis in &CATALOGUE {
-            let prefix = match basis.country {
-                Country::Norway => "no.",
-                Country::Sweden => "se.",
-            };
-            assert!(basis.code.starts_with(prefix), "{}", basis.code);
-            assert!(!basis.title_nb.is_empty() && !basis.title_sv.is_empty() && !basis.title_en.is_empty());
-        }
-    }
-
-    #[test]
-    fn every_deadline_rule_referred_to_exists_and_fits_the_country() {
-        for basis in &CATALOGUE {
-            for code in basis.deadline_rules {
-                let rule = seeded_rule(code).unwrap_or_else(|| panic!("{} refers to unknown rule {code}", basis.code));
-                assert!(rule.country.is_none_or(|c| c == basis.country), "{code}");
-            }
-        }
-    }
-
-    #[test]
-    fn coercion_limits_match_the_rules() {
-        use crate::deadline::Period;
-        assert_eq!(seeded_rule("no.hol.detention_max").unwrap().period, Period::Months(3));
-        assert_eq!(seeded_rule("se.lvm.care_max").unwrap().period, Period::Months(6));
-        assert!(legal_basis("no.hol.10-2").unwrap().deadline_rules.contains(&"no.hol.detention_max"));
-        assert!(legal_basis("se.lvm.20").unwrap().deadline_rules.contains(&"se.lvm.care_max"));
-    }
-
-    #[test]
-    fn lookups() {
-        assert_eq!(legal_basis("no.fvl.29").unwrap().citation(), "forvaltningsloven § 29");
-        assert_eq!(legal_basis("no.fvl.29").unwrap().title(Locale::English), "Time limit for appeal");
-        assert!(legal_basis("no.fvl.30").is_none());
-        assert!(for_country(Country::Sweden).all(|b| b.country == Country::Sweden));
-        assert!(for_country(Country::Norway).count() > 15);
-    }
-}
+mod tests;
