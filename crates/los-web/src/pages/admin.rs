@@ -21,7 +21,7 @@ use crate::auth::{Ctx, SignedIn};
 use crate::i18n::Tr;
 use crate::layout::Layout;
 use crate::pages::PageForm;
-use crate::pages::{FormErrors, INVALID, SelectOption, failure};
+use crate::pages::{FormErrors, SelectOption, failure};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -146,7 +146,7 @@ async fn new_account_page(state: &AppState, layout: Layout, form: &AccountForm, 
         Ok(options) => options,
         Err(error) => return failure(layout.tr, &error),
     };
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { INVALID };
+    let status = errors.status(false);
     let page = NewAccountPage {
         layout: layout.clone(),
         username: form.username.clone(),
@@ -255,7 +255,7 @@ async fn account_page(
         Ok(options) => options,
         Err(error) => return failure(layout.tr, &error),
     };
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { INVALID };
+    let status = errors.status(false);
     let page = AccountPage {
         layout: layout.clone(),
         is_self: overview.account.id == actor.account,
@@ -576,7 +576,7 @@ async fn audit(
             }
         },
     };
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { INVALID };
+    let status = errors.status(false);
     layout.render_with_status(
         status,
         &AuditPage { layout: layout.clone(), rows, actions, outcomes, query, errors, older },

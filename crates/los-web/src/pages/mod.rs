@@ -75,6 +75,17 @@ impl FormErrors {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+
+    /// The status of a form page: 409 after a stale edit, 422 with field errors, else 200.
+    pub fn status(&self, conflict: bool) -> StatusCode {
+        if conflict {
+            StatusCode::CONFLICT
+        } else if self.is_empty() {
+            StatusCode::OK
+        } else {
+            INVALID
+        }
+    }
 }
 
 /// A page for an error that is not a form problem.

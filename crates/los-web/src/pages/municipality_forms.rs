@@ -17,7 +17,7 @@ use los_core::organization::Country;
 use crate::auth::{Ctx, SignedIn};
 use crate::layout::Layout;
 use crate::pages::service_form::CheckOption;
-use crate::pages::{FormErrors, INVALID, PageForm, SelectOption, failure};
+use crate::pages::{FormErrors, PageForm, SelectOption, failure};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -64,13 +64,7 @@ fn municipality_page(
     errors: FormErrors,
     conflict: bool,
 ) -> Response {
-    let status = if conflict {
-        axum::http::StatusCode::CONFLICT
-    } else if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        INVALID
-    };
+    let status = errors.status(conflict);
     let tr = layout.tr;
     let page = MunicipalityPage {
         action: target.0,
@@ -249,13 +243,7 @@ async fn region_page(
         Ok(list) => list,
         Err(error) => return failure(layout.tr, &error),
     };
-    let status = if conflict {
-        axum::http::StatusCode::CONFLICT
-    } else if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        INVALID
-    };
+    let status = errors.status(conflict);
     let label = |m: &los_store::municipalities::Municipality| format!("{} ({} {})", m.name, m.country.code(), m.number);
     let page = RegionPage {
         action: target.0,

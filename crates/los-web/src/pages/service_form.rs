@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::auth::{Ctx, SignedIn};
 use crate::i18n::Tr;
 use crate::layout::Layout;
-use crate::pages::{FormErrors, INVALID, PageForm, SelectOption, failure};
+use crate::pages::{FormErrors, PageForm, SelectOption, failure};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -221,13 +221,7 @@ async fn page(
         (Ok(c), Ok(o)) => (c, o),
         (Err(error), _) | (_, Err(error)) => return failure(tr, &error),
     };
-    let status = if conflict {
-        axum::http::StatusCode::CONFLICT
-    } else if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        INVALID
-    };
+    let status = errors.status(conflict);
     let template = FormPage {
         action,
         heading_key,
