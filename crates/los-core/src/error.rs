@@ -29,6 +29,22 @@ pub enum Reason {
     PasswordMismatch,
     NotAllowed,
     Unknown,
+    /// An end date or time before the start.
+    EndsBeforeStart,
+    /// A period that overlaps another one that may not overlap it.
+    Overlaps,
+    /// A date after today where only past or present dates make sense.
+    InFuture,
+    /// Another record looks like the same one; the caller must confirm.
+    PossibleDuplicate,
+    /// A date after the latest one allowed (a period longer than the law or the rule allows).
+    LaterThan {
+        latest: jiff::civil::Date,
+    },
+    /// Two values that must agree do not (a birth date that differs from the one in the number).
+    Mismatch,
+    /// A person identifier that is not valid, with exactly why.
+    Identifier(crate::identifiers::IdentifierError),
 }
 
 impl Reason {
@@ -47,6 +63,13 @@ impl Reason {
             Reason::PasswordMismatch => "password-mismatch",
             Reason::NotAllowed => "not-allowed",
             Reason::Unknown => "unknown",
+            Reason::EndsBeforeStart => "ends-before-start",
+            Reason::Overlaps => "overlaps",
+            Reason::InFuture => "in-future",
+            Reason::PossibleDuplicate => "possible-duplicate",
+            Reason::Mismatch => "mismatch",
+            Reason::LaterThan { .. } => "later-than",
+            Reason::Identifier(error) => error.code(),
         }
     }
 
@@ -56,6 +79,8 @@ impl Reason {
             Reason::TooShort { min } => vec![("min", min.to_string())],
             Reason::TooLong { max } => vec![("max", max.to_string())],
             Reason::TooFew { min } => vec![("min", min.to_string())],
+            Reason::Identifier(error) => error.args(),
+            Reason::LaterThan { latest } => vec![("latest", latest.to_string())],
             _ => Vec::new(),
         }
     }
@@ -76,7 +101,21 @@ impl Reason {
             Reason::PasswordMismatch,
             Reason::NotAllowed,
             Reason::Unknown,
+            Reason::EndsBeforeStart,
+            Reason::Overlaps,
+            Reason::InFuture,
+            Reason::PossibleDuplicate,
+            Reason::Mismatch,
+            Reason::LaterThan { latest: jiff::civil::date(2000, 1, 1) },
         ]
+        .into_iter()
+        .chain(
+            crate::identifiers::IdentifierError::every_kind()
+                .into_iter()
+                .filter(|e| !matches!(e, crate::identifiers::IdentifierError::Empty))
+                .map(Reason::Identifier),
+        )
+        .collect()
     }
 
     /// Plain English, for logs, the CLI and the `detail` of API problems.
@@ -95,6 +134,13 @@ impl Reason {
             Reason::PasswordMismatch => "does not match".into(),
             Reason::NotAllowed => "is not allowed here".into(),
             Reason::Unknown => "refers to something that does not exist".into(),
+            Reason::EndsBeforeStart => "ends before it starts".into(),
+            Reason::Overlaps => "overlaps another period".into(),
+            Reason::InFuture => "lies in the future".into(),
+            Reason::PossibleDuplicate => "looks like a record that already exists".into(),
+            Reason::Mismatch => "does not agree with the identity number".into(),
+            Reason::LaterThan { latest } => format!("must not be later than {latest}"),
+            Reason::Identifier(error) => error.english(),
         }
     }
 }

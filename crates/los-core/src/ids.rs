@@ -74,6 +74,31 @@ id_type!(
     TokenId
 );
 
+id_type!(
+    /// A relative of a person.
+    RelativeId
+);
+id_type!(
+    /// A person's episode at a service.
+    EpisodeId
+);
+id_type!(
+    /// A consent to share with an organisation.
+    ConsentId
+);
+id_type!(
+    /// A block (sperring) against an organisation or an account.
+    BlockId
+);
+id_type!(
+    /// One emergency access (break the glass).
+    EmergencyAccessId
+);
+id_type!(
+    /// A referral from a service or organisation to a service.
+    ReferralId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

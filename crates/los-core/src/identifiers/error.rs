@@ -191,13 +191,11 @@ impl IdentifierError {
         }
     }
 
-    /// The error as a refused form field. Until `Reason` has identifier variants, everything but
-    /// an empty field and a stray character is `Reason::InvalidFormat`.
+    /// The error as a refused form field, keeping exactly what is wrong.
     pub fn to_field_error(&self, field: &str) -> FieldError {
         let reason = match self {
             IdentifierError::Empty => Reason::Required,
-            IdentifierError::InvalidCharacter { .. } => Reason::InvalidCharacters,
-            _ => Reason::InvalidFormat,
+            other => Reason::Identifier(other.clone()),
         };
         FieldError::new(field, reason)
     }

@@ -523,9 +523,11 @@ fn field_errors() {
     assert_eq!(IdentifierError::Empty.to_field_error("identifier"), FieldError::new("identifier", Reason::Required));
     assert_eq!(
         IdentifierError::InvalidCharacter { character: 'x', position: 1 }.to_field_error("identifier").reason,
-        Reason::InvalidCharacters
+        Reason::Identifier(IdentifierError::InvalidCharacter { character: 'x', position: 1 })
     );
-    assert_eq!(IdentifierError::CheckDigit { position: 10 }.to_field_error("f").reason, Reason::InvalidFormat);
+    let check = IdentifierError::CheckDigit { position: 10 }.to_field_error("f").reason;
+    assert_eq!(check.code(), "check-digit");
+    assert_eq!(check.args(), vec![("position", "10".to_string())]);
     let args = IdentifierError::WrongLength { expected: "11 digits", found: 10 }.args();
     assert_eq!(args, vec![("expected", "11 digits".to_string()), ("found", "10".to_string())]);
 }
