@@ -208,3 +208,47 @@ pub async fn list(
         })
         .collect()
 }
+
+/// One line of a person's access log: who (name, role, organisation), when, what and why.
+#[derive(Debug, Clone)]
+pub struct PersonAccessEntry {
+    pub seq: i64,
+    pub record: AuditRecord,
+    pub actor_name: Option<String>,
+    pub organization_name: Option<String>,
+}
+
+/// Every event about the granted person, newest first, at most `limit`, before `before_seq`.
+pub async fn for_person(
+    tx: &mut Tx,
+    grant: &los_core::policy::PersonGrant,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PersonAccessEntry>, Error> {
+    if grant.action() != los_core::policy::PersonAction::ReadAccessLog {
+        return Err(Error::Forbidden);
+    }
+    let rows = sqlx::query(
+        "SELECT e.seq, e.at_micros, e.action, e.outcome, e.actor_account, e.actor_organization, e.actor_role, \
+         e.person, e.subject, e.reason, e.request_id, e.client_address, a.display_name AS actor_name, \
+         o.name AS organization_name FROM audit_events e LEFT JOIN accounts a ON a.id = e.actor_account \
+         LEFT JOIN organizations o ON o.id = e.actor_organization WHERE e.person = $1 AND e.seq < $2 \
+         ORDER BY e.seq DESC LIMIT $3",
+    )
+    .bind(grant.person().to_string())
+    .bind(before_seq.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(map_sqlx)?;
+    rows.iter()
+        .map(|row| {
+            Ok(PersonAccessEntry {
+                seq: get(row, "seq")?,
+                record: record(row)?,
+                actor_name: get(row, "actor_name")?,
+                organization_name: get(row, "organization_name")?,
+            })
+        })
+        .collect()
+}

@@ -7,10 +7,18 @@
 pub mod accounts;
 pub mod audit;
 mod connect;
+pub mod consents;
+pub mod deadline_rules;
+pub mod deadlines;
+pub mod decisions;
 pub mod dialect;
+pub mod emergency;
+pub mod episodes;
 mod error;
 pub mod municipalities;
 pub mod organizations;
+pub mod persons;
+pub mod referrals;
 pub mod services;
 pub mod sessions;
 pub mod settings;

@@ -229,6 +229,17 @@ pub async fn by_id(tx: &mut Tx, id: ServiceId) -> Result<Option<Service>, Error>
     }
 }
 
+/// The services an organisation provides, by name.
+pub async fn provided_by(tx: &mut Tx, provider: OrganizationId) -> Result<Vec<Service>, Error> {
+    let rows = sqlx::query(&format!("{SELECT} WHERE s.provider_organization_id = $1 ORDER BY s.name"))
+        .bind(provider.to_string())
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(map_sqlx)?;
+    let list = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    with_years(tx, list).await
+}
+
 /// The services of a municipality's chain: its own and those of the regions it is a member of.
 pub async fn for_municipality(tx: &mut Tx, id: MunicipalityId) -> Result<Vec<Service>, Error> {
     let rows = sqlx::query(&format!(
