@@ -441,6 +441,8 @@ impl App {
                 organization: ORGANIZATIONS.get(account.organization).map(|o| o.name.to_string()).unwrap_or_default(),
             });
         }
+        logins.extend(self.load_demo_persons(&ctx, &organization_ids).await?);
+        self.load_demo_referrals(&ctx, &organization_ids).await?;
         Ok(logins)
     }
 }

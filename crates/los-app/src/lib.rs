@@ -4,10 +4,17 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod deadline_rules;
+pub mod deadlines;
+pub mod decisions;
 pub mod demo;
+mod demo_persons;
+mod demo_referrals;
 pub mod legal_bases;
 pub mod municipalities;
 pub mod organizations;
+pub mod persons;
+pub mod referrals;
 pub mod secrets;
 pub mod services;
 pub mod tokens;
