@@ -21,7 +21,7 @@ if (!BASE || !RESULTS) {
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'Demo-Los-2026';
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const STATUS_TEXT = { 401: 'Unauthorized', 422: 'Unprocessable Entity' };
+const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 422: 'Unprocessable Entity' };
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 // ---- TOTP (RFC 6238: HMAC-SHA-1, 6 digits, 30 s steps, base32 secret) ----
@@ -277,6 +277,273 @@ step('log out, log in with a recovery code', async () => {
   await page.click('form[action="/login/recovery"] button[type="submit"]');
   await page.waitForURL((url) => url.pathname === '/');
   await checkPage('/ after recovery code', { path: '/' });
+  await logOut();
+});
+
+// ---- persons: a caseworker, a leader and an analyst ----
+
+// Norwegian synthetic numbers, the rule of Rust's `norwegian_number_from(..., NoSynthetic)`:
+// DDMMYY with month + 80, a three-digit individual number whose series gives the birth year,
+// and two mod-11 check digits (a remainder giving 10 is never issued: try the next number).
+function fodselsnummerYear(individual, yy) {
+  if (individual <= 499) return 1900 + yy;
+  if (individual <= 749 && yy >= 54) return 1800 + yy;
+  if (individual <= 999 && yy <= 39) return 2000 + yy;
+  if (individual >= 900 && yy >= 40) return 1900 + yy;
+  return null;
+}
+
+function mod11(digits, weights) {
+  const sum = digits.reduce((acc, d, i) => acc + d * weights[i], 0);
+  const r = sum % 11;
+  if (r === 0) return 0;
+  if (r === 1) return null;
+  return 11 - r;
+}
+
+function norwegianSyntheticNumber(year, month, day, individual) {
+  const two = (n) => String(n).padStart(2, '0');
+  const yy = year % 100;
+  for (let step = 0; step < 500; step += 1) {
+    const ind = (individual % 1000 + 2 * step) % 1000;
+    if (fodselsnummerYear(ind, yy) !== year) continue;
+    const nine = `${two(day)}${two(month + 80)}${two(yy)}${String(ind).padStart(3, '0')}`.split('').map(Number);
+    const k1 = mod11(nine, [3, 7, 6, 1, 8, 9, 4, 5, 2]);
+    if (k1 === null) continue;
+    const k2 = mod11([...nine, k1], [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]);
+    if (k2 === null) continue;
+    return nine.join('') + k1 + k2;
+  }
+  return null;
+}
+
+// Self-check against the hand-worked number in crates/los-core/src/identifiers/tests.rs.
+if (norwegianSyntheticNumber(1980, 1, 1, 123) !== '01818012337') throw new Error('synthetic number self-check failed');
+
+const persons = { hit: null, id: null, given: null, family: null, number: null, birthDate: null };
+
+async function assertMainHeading(label) {
+  assert(await page.isVisible('main h1'), `${label} has no visible <h1> in <main>`);
+}
+
+// Signed out, on the login page, whatever state an earlier (maybe failed) step left.
+async function ensureSignedOut() {
+  await page.goto(BASE + '/');
+  if (await page.locator('details.los-menu').count()) {
+    await logOut();
+  } else {
+    takeConsoleProblems('/ (signed out)');
+  }
+}
+
+// A demo account signs in for the first time: password, then enrols a TOTP second factor.
+async function signInAndEnrol(username) {
+  await ensureSignedOut();
+  await visit('/login');
+  await submitPassword(username);
+  await checkPage(`/login/enrol (${username})`, { path: '/login/enrol' });
+  const secret = await page.inputValue('form input[type="hidden"][name="secret"]');
+  await page.fill('#f-code', totp(secret, currentStep()));
+  await page.click('form[action="/login/enrol"] button[type="submit"]');
+  await checkPage(`recovery codes page (${username})`);
+  await page.click('main a.ds-button');
+  await checkPage(`/ after enrolment (${username})`, { path: '/' });
+  assert(await page.isVisible('nav.los-nav'), `${username}: no main navigation after login`);
+}
+
+function needPerson() {
+  assert(persons.id, 'no registered person (an earlier step failed)');
+}
+
+step('koordinator (caseworker) logs in and enrols a TOTP second factor; nav has Personer', async () => {
+  await signInAndEnrol('koordinator');
+  const link = page.locator('nav.los-nav a[href="/persons"]');
+  assert((await link.count()) === 1, 'no "Personer" link in the navigation for a caseworker');
+  assert((await link.textContent()).trim() === 'Personer', `nav link says ${await link.textContent()}`);
+}, { critical: true });
+
+step('koordinator: /persons search by family name lists hits; open one', async () => {
+  await visit('/persons');
+  await assertMainHeading('/persons');
+  assert(await page.isVisible('form[role="search"] #f-q'), 'no search field');
+  let hits = 0;
+  let family = null;
+  for (const name of ['Hansen', 'Olsen', 'Larsen', 'Berg', 'Dahl']) {
+    await page.fill('#f-q', name);
+    await page.click('form[action="/persons"] button[type="submit"]');
+    await page.waitForURL((url) => url.pathname === '/persons' && url.searchParams.get('q') === name);
+    await checkPage(`/persons?q=${name}`, { path: '/persons' });
+    hits = await page.locator('table.ds-table tbody a.ds-link').count();
+    if (hits > 0) { family = name; break; }
+    assert(await page.isVisible('p[role="status"]'), `no status message for an empty search for ${name}`);
+  }
+  assert(hits > 0, 'no hits for any demo family name');
+  const status = (await page.textContent('section p[role="status"]')).trim();
+  assert(/\d/.test(status), `hit count status: ${JSON.stringify(status)}`);
+  const first = page.locator('table.ds-table tbody a.ds-link').first();
+  const name = (await first.textContent()).trim();
+  assert(name.includes(family), `first hit ${JSON.stringify(name)} does not carry the family name ${family}`);
+  await first.click();
+  await page.waitForURL((url) => /^\/persons\/[^/]+$/.test(url.pathname));
+  await checkPage(`person page of ${name}`);
+  await assertMainHeading('person page');
+  const h1 = (await page.textContent('main h1')).trim();
+  assert(h1 === name, `person page <h1> is ${JSON.stringify(h1)}, expected ${JSON.stringify(name)}`);
+  persons.hit = new URL(page.url()).pathname;
+});
+
+step('koordinator: /persons/new — as-you-type number check (wrong check digit, then right), register', async () => {
+  await visit('/persons/new');
+  await assertMainHeading('/persons/new');
+  const live = await page.getAttribute('#f-identifier-check', 'aria-live');
+  assert(live === 'polite', `#f-identifier-check aria-live=${live}`);
+  const describedBy = (await page.getAttribute('#f-identifier', 'aria-describedby')) || '';
+  assert(describedBy.split(/\s+/).includes('f-identifier-check'), `#f-identifier aria-describedby is ${describedBy}`);
+
+  // A synthetic number (month + 80) born 1945–1955, so it cannot be one of the demo's (ages 20–65).
+  const year = 1945 + crypto.randomInt(11);
+  const month = 1 + crypto.randomInt(12);
+  const day = 1 + crypto.randomInt(28);
+  const number = norwegianSyntheticNumber(year, month, day, crypto.randomInt(500));
+  assert(number && number.length === 11, `no synthetic number for ${year}-${month}-${day}`);
+  const wrong = number.slice(0, 10) + String((Number(number[10]) + 1) % 10);
+
+  const check = page.locator('#f-identifier-check');
+  await page.locator('#f-identifier').pressSequentially(wrong, { delay: 20 });
+  await page.waitForFunction(() => document.querySelector('#f-identifier-check').textContent.trim() !== '');
+  const wrongText = (await check.textContent()).trim();
+  assert(/kontrollsiffer/i.test(wrongText), `wrong check digit: live region says ${JSON.stringify(wrongText)}`);
+  await checkPage('/persons/new (wrong check digit shown)', { path: '/persons/new' });
+
+  await page.locator('#f-identifier').press('Backspace');
+  await page.locator('#f-identifier').pressSequentially(number.slice(10));
+  assert((await page.inputValue('#f-identifier')) === number, 'the field does not hold the right number');
+  const birthDate = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  await page.waitForFunction(
+    (date) => document.querySelector('#f-identifier-check').textContent.includes(date), birthDate);
+  const rightText = (await check.textContent()).trim();
+  assert(/^Gyldig/.test(rightText) && !/kontrollsiffer/i.test(rightText), `right number: live region says ${JSON.stringify(rightText)}`);
+  await checkPage('/persons/new (valid number shown)', { path: '/persons/new' });
+
+  const given = 'Nettleser';
+  const family = `Testesen${Date.now().toString(36)}`;
+  await page.fill('#f-given_name', given);
+  await page.fill('#f-family_name', family);
+  if (!(await page.inputValue('#f-service'))) {
+    const first = await page.$$eval('#f-service option', (os) => os.map((o) => o.value).find((v) => v));
+    assert(first, 'no service to enrol the person in');
+    await page.selectOption('#f-service', first);
+  }
+  await page.click('form[action="/persons/new"] button[type="submit"]');
+  await page.waitForURL((url) => /^\/persons\/[^/]+$/.test(url.pathname) && url.pathname !== '/persons/new');
+  await checkPage('person page after registration');
+  const h1 = (await page.textContent('main h1')).trim();
+  assert(h1.includes(given) && h1.includes(family), `registered person's <h1> is ${JSON.stringify(h1)}`);
+  const facts = await page.textContent('main');
+  assert(facts.includes(number), 'the person page does not show the number');
+  assert(facts.includes(birthDate), 'the person page does not show the birth date from the number');
+  Object.assign(persons, { id: new URL(page.url()).pathname.split('/')[2], given, family, number, birthDate });
+});
+
+for (const sub of ['', '/edit', '/relatives/new', '/consents/new', '/blocks/new', '/access-log']) {
+  step(`koordinator: /persons/{id}${sub}: 200, no console errors, axe, <h1>`, async () => {
+    needPerson();
+    await visit(`/persons/${persons.id}${sub}`);
+    await assertMainHeading(`/persons/{id}${sub}`);
+  });
+}
+
+step('koordinator: add a relative child under 18 and see the child flag', async () => {
+  needPerson();
+  await visit(`/persons/${persons.id}/relatives/new`);
+  const childName = 'Nora Testesen';
+  const born = `${new Date().getFullYear() - 8}-06-15`;
+  await page.fill('#f-name', childName);
+  await page.selectOption('#f-relation', 'child');
+  await page.fill('#f-birth_date', born);
+  await page.click(`form[action="/persons/${persons.id}/relatives/new"] button[type="submit"]`);
+  await page.waitForURL((url) => url.pathname === `/persons/${persons.id}`);
+  await checkPage('person page after adding a child', { path: `/persons/${persons.id}` });
+  const row = page.locator('#h-relatives ~ .los-table-wrap tbody tr', { hasText: childName });
+  assert((await row.count()) === 1, `relative ${childName} is not listed`);
+  const tag = (await row.locator('.ds-tag').textContent().catch(() => '')).trim();
+  assert(tag === 'Barn som pårørende', `child flag on the relative: ${JSON.stringify(tag)}`);
+  const alert = (await page.textContent('section[aria-labelledby="h-relatives"] .ds-alert').catch(() => '')).trim();
+  assert(/1 barn under 18/.test(alert), `minor-children notice: ${JSON.stringify(alert)}`);
+});
+
+step('koordinator: the access log lists their own view of the person', async () => {
+  needPerson();
+  await visit(`/persons/${persons.id}/access-log`);
+  await assertMainHeading('access log');
+  const rows = await page.$$eval('table:has(#log-caption) tbody tr', (trs) => trs.map((tr) => tr.textContent.replace(/\s+/g, ' ')));
+  assert(rows.length > 0, 'no entries in the access log');
+  const own = rows.filter((r) => r.includes('Kim Koordinator (demo)') && r.includes('Person sett'));
+  assert(own.length > 0, `no "Person sett" by Kim Koordinator in the log; first rows:\n      ${rows.slice(0, 5).join('\n      ')}`);
+  assert(rows.some((r) => r.includes('Person registrert')), 'the registration is not in the access log');
+});
+
+step('koordinator: /emergency-access: 200, no console errors, axe, <h1>', async () => {
+  await visit('/emergency-access');
+  await assertMainHeading('/emergency-access');
+});
+
+step('leder (leader) logs in, enrols; /emergency-access/reviews: 200, axe, <h1>', async () => {
+  await signInAndEnrol('leder');
+  assert((await page.locator('nav.los-nav a[href="/emergency-access/reviews"]').count()) === 1,
+    'no emergency reviews link in the navigation for a leader');
+  await visit('/emergency-access/reviews');
+  await assertMainHeading('/emergency-access/reviews');
+  await visit('/emergency-access/reviews?all=1', { path: '/emergency-access/reviews' });
+  await assertMainHeading('/emergency-access/reviews?all=1');
+});
+
+step('analytiker (analyst) logs in, enrols; no "Personer" link in the navigation', async () => {
+  await signInAndEnrol('analytiker');
+  const navText = (await page.textContent('nav.los-nav')).replace(/\s+/g, ' ').trim();
+  assert((await page.locator('nav.los-nav a[href="/persons"]').count()) === 0, `analyst nav has a /persons link: ${navText}`);
+  assert(!/Personer/.test(navText), `analyst nav mentions Personer: ${navText}`);
+  assert((await page.locator('nav.los-nav a[href="/emergency-access/reviews"]').count()) === 0,
+    `analyst nav has the emergency reviews link: ${navText}`);
+}, { critical: true });
+
+// The friendly 403 page: status, no console errors besides the 403 itself, axe, <h1> "Ingen tilgang".
+async function expectForbidden(path) {
+  const response = await page.goto(BASE + path);
+  const status = response && response.status();
+  if (status !== 403) {
+    // Still a page: wait for its favicon and run the usual checks before moving on.
+    await page.waitForLoadState('networkidle');
+    if (status === 200) await checkPage(`${path} (analyst)`);
+    else takeConsoleProblems(`${path} (analyst)`, STATUS_TEXT[status] ? status : undefined);
+    return `GET ${path}: ${status} (<h1> ${JSON.stringify(((await page.textContent('main h1').catch(() => '')) || '').trim())})`;
+  }
+  await checkPage(`${path} (analyst, 403)`, { path: new URL(BASE + path).pathname, documentStatus: 403 });
+  const h1 = (await page.textContent('main h1')).trim();
+  assert(h1 === 'Ingen tilgang', `403 page for ${path}: <h1> is ${JSON.stringify(h1)}`);
+  return null;
+}
+
+step('analytiker: /persons is a 403 page', async () => {
+  const wrong = await expectForbidden('/persons');
+  assert(!wrong, `expected 403, got ${wrong}`);
+});
+
+step('analytiker: search, registration form, person page, emergency access are 403 pages', async () => {
+  const paths = ['/persons?q=Hansen', '/persons/new', '/emergency-access', '/emergency-access/reviews'];
+  if (persons.hit) paths.push(persons.hit);
+  if (persons.id) paths.push(`/persons/${persons.id}`, `/persons/${persons.id}/access-log`);
+  const wrong = [];
+  for (const path of paths) {
+    const problem = await expectForbidden(path);
+    if (problem) wrong.push(problem);
+  }
+  assert(wrong.length === 0, `expected 403, got:\n      ${wrong.join('\n      ')}`);
+});
+
+step('analytiker logs out', async () => {
+  await page.goto(BASE + '/');
+  takeConsoleProblems('/ (analyst)');
   await logOut();
 });
 

@@ -4,12 +4,15 @@
 mod accounts;
 mod audit;
 mod deadlines;
+mod decisions;
 pub mod health;
 mod identifiers;
 mod json;
 mod me;
 mod municipalities;
 mod organizations;
+mod persons;
+mod referrals;
 mod services;
 mod tokens;
 
@@ -48,6 +51,8 @@ pub use json::{ApiJson, ApiQuery};
         (name = "services", description = "The service catalogue, browsed as the chain of a municipality or region"),
         (name = "persons", description = "Persons receiving services"),
         (name = "deadlines", description = "Statutory and local deadlines on working-day calendars"),
+        (name = "referrals", description = "Referrals between services, waiting lists and waiting times"),
+        (name = "decisions", description = "Decisions (vedtak) with legal basis, period, review date and appeals"),
     )
 )]
 struct ApiDoc;
@@ -97,6 +102,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(health::readyz_doc))
         .routes(routes!(openapi_json))
         .routes(routes!(me::me))
+        .routes(routes!(me::deadlines))
         .routes(routes!(organizations::list, organizations::create))
         .routes(routes!(organizations::get_one, organizations::update))
         .routes(routes!(municipalities::list, municipalities::create))
@@ -116,6 +122,34 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list))
         .routes(routes!(identifiers::validate))
         .routes(routes!(deadlines::preview))
+        .routes(routes!(deadlines::list_rules, deadlines::create_rule))
+        .routes(routes!(deadlines::update_rule))
+        .routes(routes!(persons::search, persons::register))
+        .routes(routes!(persons::get_one, persons::update))
+        .routes(routes!(persons::add_relative))
+        .routes(routes!(persons::remove_relative))
+        .routes(routes!(persons::start_episode))
+        .routes(routes!(persons::end_episode))
+        .routes(routes!(persons::give_consent))
+        .routes(routes!(persons::withdraw_consent))
+        .routes(routes!(persons::set_block))
+        .routes(routes!(persons::lift_block))
+        .routes(routes!(persons::link))
+        .routes(routes!(persons::access_log))
+        .routes(routes!(persons::open_emergency))
+        .routes(routes!(persons::reviews))
+        .routes(routes!(persons::review))
+        .routes(routes!(referrals::list, referrals::send))
+        .routes(routes!(referrals::get_one))
+        .routes(routes!(referrals::step))
+        .routes(routes!(referrals::contact))
+        .routes(routes!(referrals::waiting_list))
+        .routes(routes!(referrals::waiting_statistics))
+        .routes(routes!(referrals::waiting_list_settings))
+        .routes(routes!(decisions::list, decisions::record))
+        .routes(routes!(decisions::get_one, decisions::update))
+        .routes(routes!(decisions::appeal))
+        .routes(routes!(decisions::forward))
 }
 
 /// The OpenAPI document, built once.

@@ -7,7 +7,11 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::auth::SignedIn;
+use los_app::deadlines::DeadlineLine;
+use los_core::deadline::DueStatus;
+
+use crate::auth::{Ctx, SignedIn};
+use crate::i18n::Tr;
 use crate::layout::Layout;
 use crate::state::AppState;
 
@@ -23,9 +27,48 @@ struct HomePage {
     has_role: bool,
     second_factor_missing: bool,
     recovery_codes_left: i64,
+    /// `None` for roles that have no deadlines to see (analysts) or without a role.
+    my_deadlines: Option<Vec<DeadlineRow>>,
+    organization_deadlines: Option<Vec<DeadlineRow>>,
 }
 
-async fn home(State(state): State<AppState>, headers: HeaderMap, SignedIn(session): SignedIn) -> Response {
+/// One line of "my deadlines", translated.
+struct DeadlineRow {
+    kind: String,
+    due: String,
+    status: String,
+    status_color: &'static str,
+    person: String,
+    service: String,
+    href: String,
+    source: String,
+}
+
+fn deadline_row(tr: Tr, line: DeadlineLine) -> DeadlineRow {
+    let (status, status_color) = match line.status {
+        DueStatus::Overdue { days } => (tr.t1("deadline-overdue", "days", &days.to_string()), "danger"),
+        DueStatus::DueToday => (tr.t("deadline-due-today"), "warning"),
+        DueStatus::DueSoon { days } => (tr.t1("deadline-due-soon", "days", &days.to_string()), "warning"),
+        DueStatus::Later => (tr.t("deadline-later"), "neutral"),
+    };
+    DeadlineRow {
+        kind: tr.t(&format!("deadline-kind-{}", line.kind.code())),
+        due: line.due.to_string(),
+        status,
+        status_color,
+        person: line.person_name,
+        service: line.service_name,
+        href: line.href,
+        source: line.source,
+    }
+}
+
+async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Ctx(ctx): Ctx,
+    SignedIn(session): SignedIn,
+) -> Response {
     let layout = Layout::new(&state, &headers, Some(&session), "/");
     let recovery_codes_left = if session.account.has_second_factor() {
         match state.app.unused_recovery_codes(session.account.id).await {
@@ -35,12 +78,26 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, SignedIn(sessio
     } else {
         0
     };
+    let (my_deadlines, organization_deadlines) = match &session.actor {
+        Some(actor) if actor.role != los_core::account::Role::Analyst => {
+            match state.app.my_deadlines(&ctx, actor).await {
+                Ok(lists) => (
+                    Some(lists.mine.into_iter().map(|line| deadline_row(layout.tr, line)).collect()),
+                    lists.organization.map(|all| all.into_iter().map(|line| deadline_row(layout.tr, line)).collect()),
+                ),
+                Err(error) => return crate::pages::failure(layout.tr, &error),
+            }
+        }
+        _ => (None, None),
+    };
     let page = HomePage {
         layout: layout.clone(),
         first_name: session.account.display_name.split_whitespace().next().unwrap_or_default().to_string(),
         has_role: session.actor.is_some(),
         second_factor_missing: !session.account.has_second_factor(),
         recovery_codes_left,
+        my_deadlines,
+        organization_deadlines,
     };
     layout.render(&page)
 }

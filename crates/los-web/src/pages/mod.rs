@@ -1,14 +1,22 @@
 //! Server-rendered pages. Every form posts back with its CSRF token; a refused form is shown
 //! again with each field's reason in the user's language, and nothing is changed.
 
+mod access_log;
 mod account;
 mod admin;
 mod chain;
+mod deadline_rules;
+mod decision_letter;
+mod decisions;
+mod emergency;
 mod home;
 mod login;
 mod municipalities;
 mod municipality_forms;
 mod organizations;
+mod persons;
+mod persons_forms;
+mod referrals;
 pub(crate) mod service_form;
 
 use axum::Router;
@@ -33,6 +41,14 @@ pub fn router() -> Router<AppState> {
         .merge(municipality_forms::router())
         .merge(service_form::router())
         .merge(admin::router())
+        .merge(deadline_rules::router())
+        .merge(persons::router())
+        .merge(persons_forms::router())
+        .merge(emergency::router())
+        .merge(access_log::router())
+        .merge(decision_letter::router())
+        .merge(decisions::router())
+        .merge(referrals::router())
 }
 
 #[derive(Debug, Clone)]
