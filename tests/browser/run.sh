@@ -43,10 +43,10 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
-if [ -n "${LOS_BIN:-}" ] && [ -x "$LOS_BIN" ]; then
+if [ -n "${LOS_TEST_BINARY:-}" ] && [ -x "$LOS_TEST_BINARY" ]; then
   # CI has just built it for the integration tests.
-  echo "-- los: $LOS_BIN"
-  los="$LOS_BIN"
+  echo "-- los: $LOS_TEST_BINARY"
+  los="$LOS_TEST_BINARY"
 else
   echo "-- los (debug build)"
   cargo build -p los --locked
