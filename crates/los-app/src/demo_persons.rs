@@ -26,6 +26,7 @@ use los_store::{accounts, organizations};
 
 use crate::accounts::{NewAccountInput, Operator};
 use crate::demo::{DEMO_PASSWORD, DemoLogin};
+use crate::demo_rng::{DemoRng, plus_days};
 use crate::persons::NewPersonInput;
 use crate::services::ServiceInput;
 use crate::{App, RequestContext};
@@ -123,47 +124,8 @@ const CHILD_FEMALE: [&str; 10] = ["Emma", "Nora", "Sofie", "Ella", "Olivia", "In
 const CHILD_MALE: [&str; 10] =
     ["Jakob", "Emil", "Noah", "Oliver", "Filip", "William", "Lukas", "Henrik", "Aksel", "Isak"];
 
-/// A small deterministic generator (SplitMix64); the demo needs repeatable, not random.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-
-    /// A day in `from..=to`; `from` if the range is empty.
-    fn day_between(&mut self, from: Date, to: Date) -> Date {
-        let days = days_between(from, to);
-        if days <= 0 {
-            return from;
-        }
-        from.checked_add((self.below(days as u64 + 1) as i64).days()).unwrap_or(from)
-    }
-}
-
-fn days_between(from: Date, to: Date) -> i64 {
-    from.until(to).map(|span| i64::from(span.get_days())).unwrap_or(0)
-}
-
 fn days_before(day: Date, days: i64) -> Date {
-    day.checked_sub(days.days()).unwrap_or(day)
+    plus_days(day, -days)
 }
 
 /// Who acts for a service in the demo.
@@ -278,7 +240,7 @@ const END_REASONS: [&str; 6] = ["completed", "transferred", "moved", "lost_conta
 
 /// The whole demo population, decided before anything is stored.
 pub(crate) fn plan(today: Date) -> Vec<PlannedPerson> {
-    let mut rng = Rng(0x4C6F_7320_4465_6D6F);
+    let mut rng = DemoRng(0x4C6F_7320_4465_6D6F);
     let mut used_numbers = HashSet::new();
     let mut persons = Vec::with_capacity(PERSONS);
     let four_years_ago = days_before(today, 4 * 365);
@@ -323,7 +285,7 @@ pub(crate) fn plan(today: Date) -> Vec<PlannedPerson> {
             }
         };
         let start = rng.day_between(four_years_ago, today);
-        let ends = |rng: &mut Rng, from: Date, percent: u64| -> Option<(Date, &'static str)> {
+        let ends = |rng: &mut DemoRng, from: Date, percent: u64| -> Option<(Date, &'static str)> {
             rng.chance(percent).then(|| (rng.day_between(from, today), rng.pick(&END_REASONS)))
         };
         let mut episodes = Vec::new();
@@ -479,7 +441,7 @@ pub(crate) fn plan(today: Date) -> Vec<PlannedPerson> {
     persons
 }
 
-fn plan_relatives(rng: &mut Rng, fields: &PersonFields, today: Date) -> Vec<RelativeFields> {
+fn plan_relatives(rng: &mut DemoRng, fields: &PersonFields, today: Date) -> Vec<RelativeFields> {
     let Ok(born) = fields.birth_date.parse::<Date>() else { return Vec::new() };
     let family = fields.family_name.as_str();
     let mut relatives = Vec::new();

@@ -12,7 +12,6 @@
 
 use std::time::Instant;
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 use los_core::Error;
 use los_core::consent::DataCategory;
@@ -26,6 +25,7 @@ use los_store::referrals::{self as referral_store, ReferralId};
 
 use crate::accounts::Operator;
 use crate::demo_persons::{DemoWorld, Staff};
+use crate::demo_rng::{DemoRng, plus_days};
 use crate::referrals::NewReferralInput;
 use crate::services::ServiceInput;
 use crate::{App, RequestContext};
@@ -174,29 +174,8 @@ const TSB_SERVICES: [(&str, &str, &str, &str); 2] = [
     ),
 ];
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `from..=to`.
-    fn between(&mut self, from: i64, to: i64) -> i64 {
-        if to <= from {
-            return from;
-        }
-        from + (self.next() % (to - from + 1) as u64) as i64
-    }
-}
-
 fn plus(day: Date, days: i64) -> Date {
-    day.checked_add(days.days()).unwrap_or(day)
+    plus_days(day, days)
 }
 
 fn min(a: Date, b: Date) -> Date {
@@ -331,7 +310,7 @@ impl App {
         world: &DemoWorld,
         team: Vec<Candidate>,
     ) -> Result<DemoReferralCounts, Error> {
-        let mut rng = Rng(0x5265_6665_7272_616C);
+        let mut rng = DemoRng(0x5265_6665_7272_616C);
         let today = self.local_today();
         let low_threshold = {
             let actor = world.actor(Staff::LowThreshold)?.clone();
@@ -409,7 +388,7 @@ impl App {
         receiver: &Actor,
         plan: &DemoReferral,
         id: ReferralId,
-        rng: &mut Rng,
+        rng: &mut DemoRng,
     ) -> Result<bool, Error> {
         let mut version = 1;
         for (by_sender, fields) in &plan.steps {
@@ -450,7 +429,7 @@ fn step(status: &str, on: Date) -> StepFields {
     StepFields { status: status.into(), on: on.to_string(), ..Default::default() }
 }
 
-fn accept(on: Date, rng: &mut Rng) -> StepFields {
+fn accept(on: Date, rng: &mut DemoRng) -> StepFields {
     StepFields {
         right_to_care: true,
         start_deadline: plus(on, rng.between(42, 120)).to_string(),
@@ -459,7 +438,7 @@ fn accept(on: Date, rng: &mut Rng) -> StepFields {
 }
 
 impl DemoReferral {
-    fn plan(rng: &mut Rng, outcome: Outcome, today: Date, follow_up_days: i64) -> DemoReferral {
+    fn plan(rng: &mut DemoRng, outcome: Outcome, today: Date, follow_up_days: i64) -> DemoReferral {
         let mut steps = Vec::new();
         let mut contacts = Vec::new();
         let sent = match outcome {
