@@ -794,3 +794,4 @@ calendar-customary-days-off-hint = Christmas Eve and New Year's Eve are not publ
 audit-action-deadline_rule_created = Deadline rule created
 audit-action-deadline_rule_updated = Deadline rule changed
 audit-action-calendar_option_changed = Calendar option changed
+letter-download-pdf = Download as PDF

@@ -794,3 +794,4 @@ calendar-customary-days-off-hint = Julaften og nyttårsaften er ikke helligdager
 audit-action-deadline_rule_created = Fristregel opprettet
 audit-action-deadline_rule_updated = Fristregel endret
 audit-action-calendar_option_changed = Kalenderinnstilling endret
+letter-download-pdf = Last ned som PDF

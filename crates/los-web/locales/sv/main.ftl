@@ -794,3 +794,4 @@ calendar-customary-days-off-hint = Julafton och nyårsafton är inte helgdagar i
 audit-action-deadline_rule_created = Fristregel skapad
 audit-action-deadline_rule_updated = Fristregel ändrad
 audit-action-calendar_option_changed = Kalenderinställning ändrad
+letter-download-pdf = Ladda ner som PDF

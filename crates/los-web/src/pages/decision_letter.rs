@@ -19,8 +19,8 @@ use los_store::decisions::DecisionId;
 use crate::auth::{Ctx, SignedIn};
 use crate::i18n::Tr;
 use crate::layout::Layout;
-use crate::pages::failure;
 use crate::pages::persons::{PERSONS_PATH, actor_of};
+use crate::pages::{decision_letter_pdf, failure};
 use crate::state::AppState;
 
 /// The letter's own stylesheet (screen and print), served by this module (the embedded asset list
@@ -52,7 +52,10 @@ const LETTER_CSS: &str = r#"
 "#;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/decisions/{id}/letter", get(letter)).route(LETTER_CSS_PATH, get(stylesheet))
+    Router::new()
+        .route("/decisions/{id}/letter", get(letter))
+        .route("/decisions/{id}/letter.pdf", get(letter_pdf))
+        .route(LETTER_CSS_PATH, get(stylesheet))
 }
 
 async fn stylesheet() -> Response {
@@ -64,32 +67,33 @@ async fn stylesheet() -> Response {
 
 #[derive(Template)]
 #[template(path = "decision_letter.html")]
-struct LetterPage {
+pub(super) struct LetterPage {
     /// The staff member's language, for the screen-only bar.
-    staff: Tr,
+    pub(super) staff: Tr,
     /// The person's language, for the letter.
-    tr: Tr,
-    css: &'static str,
-    person_id: String,
-    title: String,
-    organization: String,
-    date: String,
-    addressee: String,
-    address: String,
-    outcome: String,
-    legal_basis: String,
-    legal_basis_title: String,
-    service: String,
-    extent: String,
-    period: String,
-    review: Option<String>,
-    grounds: String,
-    coercion_limit: Option<String>,
-    appeal_deadline: String,
-    appeal_due: Option<String>,
-    appeal_to: String,
-    appeal_received: Option<String>,
-    appeal_forwarded: Option<String>,
+    pub(super) tr: Tr,
+    pub(super) css: &'static str,
+    pub(super) person_id: String,
+    pub(super) decision_id: String,
+    pub(super) title: String,
+    pub(super) organization: String,
+    pub(super) date: String,
+    pub(super) addressee: String,
+    pub(super) address: String,
+    pub(super) outcome: String,
+    pub(super) legal_basis: String,
+    pub(super) legal_basis_title: String,
+    pub(super) service: String,
+    pub(super) extent: String,
+    pub(super) period: String,
+    pub(super) review: Option<String>,
+    pub(super) grounds: String,
+    pub(super) coercion_limit: Option<String>,
+    pub(super) appeal_deadline: String,
+    pub(super) appeal_due: Option<String>,
+    pub(super) appeal_to: String,
+    pub(super) appeal_received: Option<String>,
+    pub(super) appeal_forwarded: Option<String>,
 }
 
 const MONTHS_NB: [&str; 12] = [
@@ -145,7 +149,7 @@ pub fn letter_date(locale: Locale, date: Date) -> String {
     }
 }
 
-fn page(staff: Tr, letter: DecisionLetter) -> LetterPage {
+pub(super) fn page(staff: Tr, letter: DecisionLetter) -> LetterPage {
     let locale = letter.addressee.language;
     let tr = Tr::new(locale);
     let d = &letter.view.decision;
@@ -171,6 +175,7 @@ fn page(staff: Tr, letter: DecisionLetter) -> LetterPage {
         staff,
         css: LETTER_CSS_PATH,
         person_id: d.person.to_string(),
+        decision_id: d.id.to_string(),
         title: tr.t1("letter-title", "service", &service),
         organization: d.organization_name.clone(),
         date: when(letter.view.today),
@@ -199,6 +204,26 @@ fn page(staff: Tr, letter: DecisionLetter) -> LetterPage {
     }
 }
 
+/// The letter for decision `id` if the signed-in user may read it (the same policy check and
+/// audited read for the HTML letter and the PDF), with the staff member's translator; otherwise
+/// the error page.
+async fn load(
+    state: &AppState,
+    headers: &HeaderMap,
+    ctx: &los_app::RequestContext,
+    session: &los_app::auth::SessionInfo,
+    id: &str,
+) -> Result<(Layout, LetterPage), Response> {
+    let layout = Layout::new(state, headers, Some(session), PERSONS_PATH);
+    let staff = layout.tr;
+    let actor = actor_of(session, staff)?;
+    let Ok(id) = id.parse::<DecisionId>() else { return Err(failure(staff, &Error::NotFound { what: "decision" })) };
+    match state.app.decision_letter(ctx, &actor, id).await {
+        Ok(letter) => Ok((layout, page(staff, letter))),
+        Err(error) => Err(failure(staff, &error)),
+    }
+}
+
 async fn letter(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -206,17 +231,33 @@ async fn letter(
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Response {
-    let layout = Layout::new(&state, &headers, Some(&session), PERSONS_PATH);
-    let staff = layout.tr;
-    let actor = match actor_of(&session, staff) {
-        Ok(actor) => actor,
+    match load(&state, &headers, &ctx, &session, &id).await {
+        Ok((layout, letter)) => layout.render(&letter),
+        Err(response) => response,
+    }
+}
+
+/// The same letter as a PDF, shown inline; never cached (it holds personal data).
+async fn letter_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Ctx(ctx): Ctx,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let letter = match load(&state, &headers, &ctx, &session, &id).await {
+        Ok((_, letter)) => letter,
         Err(response) => return response,
     };
-    let Ok(id) = id.parse::<DecisionId>() else { return failure(staff, &Error::NotFound { what: "decision" }) };
-    match state.app.decision_letter(&ctx, &actor, id).await {
-        Ok(letter) => layout.render(&page(staff, letter)),
-        Err(error) => failure(staff, &error),
+    let mut response = decision_letter_pdf::render(&letter).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The id is a parsed decision id, so the name is plain ASCII.
+    if let Ok(disposition) = HeaderValue::from_str(&format!("inline; filename=\"vedtak-{}.pdf\"", letter.decision_id)) {
+        h.insert(header::CONTENT_DISPOSITION, disposition);
     }
+    response
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod admin;
 mod chain;
 mod deadline_rules;
 mod decision_letter;
+mod decision_letter_pdf;
 mod decisions;
 mod emergency;
 mod home;
@@ -149,7 +150,7 @@ pub fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{202f}');
         }
         out.push(c);

@@ -10,6 +10,7 @@ mod checks;
 mod cli;
 mod deadline_rules;
 mod decision_pages;
+mod decision_pdf;
 mod decisions;
 mod login;
 mod municipalities;
