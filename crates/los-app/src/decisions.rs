@@ -212,10 +212,10 @@ impl App {
         let current = Self::current(&mut tx, &grant, id, version).await?;
         let (service, terms) = self.terms(&mut tx, &grant, input).await?;
         let mut v = Validator::new();
-        if let (Some(received), Some(notice)) = (current.appeal_received_on, terms.notice_on) {
-            if notice > received {
-                v.add("notice_on", Reason::NotAllowed);
-            }
+        if let (Some(received), Some(notice)) = (current.appeal_received_on, terms.notice_on)
+            && notice > received
+        {
+            v.add("notice_on", Reason::NotAllowed);
         }
         if current.appeal_received_on.is_some() && terms.notice_on.is_none() {
             v.add("notice_on", Reason::Required);

@@ -302,10 +302,10 @@ impl DeadlineRule {
                 }
             }
         }
-        if let Some(country) = self.source.country() {
-            if self.country != Some(country) {
-                v.add("country", Reason::NotAllowed);
-            }
+        if let Some(country) = self.source.country()
+            && self.country != Some(country)
+        {
+            v.add("country", Reason::NotAllowed);
         }
         if self.period.check().is_err() {
             v.add("period", Reason::NotAllowed);
@@ -537,10 +537,10 @@ pub fn compute(
     pauses: &[Pause],
     calendar: &WorkingCalendar,
 ) -> Result<DeadlineResult, DeadlineError> {
-    if let Some(country) = rule.country {
-        if country != calendar.country {
-            return Err(DeadlineError::CalendarMismatch { rule: country, calendar: calendar.country });
-        }
+    if let Some(country) = rule.country
+        && country != calendar.country
+    {
+        return Err(DeadlineError::CalendarMismatch { rule: country, calendar: calendar.country });
     }
     let period = rule.period.check()?;
     for (index, pause) in pauses.iter().enumerate() {

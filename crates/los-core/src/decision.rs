@@ -129,31 +129,31 @@ pub fn validate(fields: &DecisionFields, country: Country, today: Date) -> Resul
     let review_on = date(&mut v, "review_on", &fields.review_on);
     let notice_on = date(&mut v, "notice_on", &fields.notice_on);
 
-    if let (Some(from), Some(to)) = (valid_from, valid_to) {
-        if to < from {
-            v.add("valid_to", Reason::EndsBeforeStart);
-        }
+    if let (Some(from), Some(to)) = (valid_from, valid_to)
+        && to < from
+    {
+        v.add("valid_to", Reason::EndsBeforeStart);
     }
-    if let (Some(from), Some(review)) = (valid_from, review_on) {
-        if review < from || valid_to.is_some_and(|to| to >= from && review > to) {
-            v.add("review_on", Reason::NotAllowed);
-        }
+    if let (Some(from), Some(review)) = (valid_from, review_on)
+        && (review < from || valid_to.is_some_and(|to| to >= from && review > to))
+    {
+        v.add("review_on", Reason::NotAllowed);
     }
     if notice_on.is_some_and(|notice| notice > today) {
         v.add("notice_on", Reason::InFuture);
     }
-    if let (Some(basis), Some(from)) = (basis, valid_from) {
-        if let Some(limit) = basis.coercion.as_ref().and_then(|c| c.max_period) {
-            match valid_to {
-                None if !fields.valid_to.trim().is_empty() => {}
-                None => v.add("valid_to", Reason::Required),
-                Some(to) if to < from => {}
-                Some(to) => match coercion_latest_end(from, limit) {
-                    Some(latest) if to > latest => v.add("valid_to", Reason::LaterThan { latest }),
-                    Some(_) => {}
-                    None => v.add("valid_to", Reason::NotAllowed),
-                },
-            }
+    if let (Some(basis), Some(from)) = (basis, valid_from)
+        && let Some(limit) = basis.coercion.as_ref().and_then(|c| c.max_period)
+    {
+        match valid_to {
+            None if !fields.valid_to.trim().is_empty() => {}
+            None => v.add("valid_to", Reason::Required),
+            Some(to) if to < from => {}
+            Some(to) => match coercion_latest_end(from, limit) {
+                Some(latest) if to > latest => v.add("valid_to", Reason::LaterThan { latest }),
+                Some(_) => {}
+                None => v.add("valid_to", Reason::NotAllowed),
+            },
         }
     }
     v.finish()?;

@@ -61,10 +61,10 @@ fn d_number_year_since_2021(individual: u16, year: u8) -> Option<i16> {
 /// 2021 where it gives another century.
 fn d_number_years(individual: u16, year: u8) -> Vec<i16> {
     let mut years: Vec<i16> = d_number_year_since_2021(individual, year).into_iter().collect();
-    if let Some(before_2021) = fodselsnummer_year(individual, year) {
-        if !years.contains(&before_2021) {
-            years.push(before_2021);
-        }
+    if let Some(before_2021) = fodselsnummer_year(individual, year)
+        && !years.contains(&before_2021)
+    {
+        years.push(before_2021);
     }
     years
 }
