@@ -317,9 +317,13 @@ enum Route {
     AccessLog,
     Search,
     OpenEmergency,
+    ListReferrals,
+    SendReferral,
+    ListDecisions,
+    RecordDecision,
 }
 
-const ROUTES: [Route; 14] = [
+const ROUTES: [Route; 18] = [
     Route::View,
     Route::Update,
     Route::AddRelative,
@@ -334,6 +338,10 @@ const ROUTES: [Route; 14] = [
     Route::AccessLog,
     Route::Search,
     Route::OpenEmergency,
+    Route::ListReferrals,
+    Route::SendReferral,
+    Route::ListDecisions,
+    Route::RecordDecision,
 ];
 
 impl Route {
@@ -354,6 +362,10 @@ impl Route {
             Route::AccessLog => "access_log_viewed",
             Route::Search => "persons_searched",
             Route::OpenEmergency => "emergency_access_opened",
+            Route::ListReferrals => "referrals_viewed",
+            Route::SendReferral => "referral_sent",
+            Route::ListDecisions => "decisions_viewed",
+            Route::RecordDecision => "decision_recorded",
         }
     }
 }
@@ -377,8 +389,14 @@ fn expected(relation: Relation, route: Route) -> Expect {
     use Route as T;
     let ordinary = matches!(relation, R::Episode | R::AdminSameOrganization | R::LeaderSameOrganization);
     let created = |route: Route| match route {
-        T::View | T::Update | T::AccessLog | T::Search => Allowed(200),
-        T::AddRelative | T::StartEpisode | T::GiveConsent | T::SetBlock | T::OpenEmergency => Allowed(201),
+        T::View | T::Update | T::AccessLog | T::Search | T::ListReferrals | T::ListDecisions => Allowed(200),
+        T::AddRelative
+        | T::StartEpisode
+        | T::GiveConsent
+        | T::SetBlock
+        | T::OpenEmergency
+        | T::SendReferral
+        | T::RecordDecision => Allowed(201),
         _ => Allowed(204),
     };
     if ordinary {
@@ -391,7 +409,9 @@ fn expected(relation: Relation, route: Route) -> Expect {
         (R::BlockedOrganization | R::BlockedAccount, T::OpenEmergency) => Denied,
         (_, T::OpenEmergency) => Allowed(201),
         (R::BlockedOrganization | R::BlockedAccount | R::OtherWithoutConsent, T::Search) => Hidden,
-        (R::OtherWithConsent | R::Emergency, T::Search | T::View) => Allowed(200),
+        (R::OtherWithConsent | R::Emergency, T::Search | T::View | T::ListReferrals | T::ListDecisions) => Allowed(200),
+        // Referrals and decisions are the referrals_decisions category: consent covers them.
+        (R::OtherWithConsent, T::SendReferral | T::RecordDecision) => created(route),
         // A consent covers reading and changing its categories (identity_contact and
         // referrals_decisions here), never managing consents, blocks, links or the access log.
         (R::OtherWithConsent, T::Update | T::AddRelative | T::RemoveRelative | T::StartEpisode) => created(route),
@@ -531,6 +551,17 @@ async fn request(
         Route::OpenEmergency => {
             let body = json!({"person": s.id.to_string(), "reason": REASON});
             send(server, token, Method::POST, "/api/v1/emergency-access", Some(body)).await
+        }
+        Route::ListReferrals => send(server, token, Method::GET, &format!("{p}/referrals"), None).await,
+        Route::SendReferral => {
+            let body = json!({"to_service": w.service_b, "reason": "Trenger vurdering", "priority": "normal"});
+            send(server, token, Method::POST, &format!("{p}/referrals"), Some(body)).await
+        }
+        Route::ListDecisions => send(server, token, Method::GET, &format!("{p}/decisions"), None).await,
+        Route::RecordDecision => {
+            let body = json!({"service": c.own_service, "legal_basis": "no.hol.3-2", "outcome": "granted",
+                "extent": "2 timer per uke", "valid_from": today, "grounds": "Behovet er kartlagt sammen med deg."});
+            send(server, token, Method::POST, &format!("{p}/decisions"), Some(body)).await
         }
     }
 }
