@@ -3,18 +3,18 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use los_app::decisions::{DecisionInput, DecisionView};
 use los_core::deadline::DueStatus;
 use los_core::decision::DecisionFields;
 use los_core::ids::PersonId;
-use los_core::{Error, Reason};
 use los_store::decisions::DecisionId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::{ApiJson, Page, if_match, with_etag};
+use crate::api::{if_match_or_body, path_id};
 use crate::auth::{ApiCaller, Ctx};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -204,25 +204,9 @@ impl From<DecisionView> for DecisionOut {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn person_id(raw: &str) -> Result<PersonId, ApiError> {
-    raw.parse().map_err(|_| ApiError::from(Error::NotFound { what: "person" }))
-}
-
-fn decision_id(raw: &str) -> Result<DecisionId, ApiError> {
-    raw.parse().map_err(|_| ApiError::from(Error::NotFound { what: "decision" }))
-}
-
 fn respond(view: DecisionView, status: StatusCode) -> Response {
     let version = view.decision.version;
     with_etag(DecisionOut::from(view), version, status)
-}
-
-/// The version from `If-Match`, else from the body; one of them is required.
-fn version(headers: &HeaderMap, body: Option<i64>) -> Result<i64, ApiError> {
-    if headers.contains_key(header::IF_MATCH) {
-        return if_match(headers);
-    }
-    body.ok_or_else(|| ApiError::from(Error::invalid("version", Reason::Required)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +225,8 @@ pub async fn record(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecisionIn>,
 ) -> Result<Response, ApiError> {
-    let view = state.app.record_decision(&ctx, &caller.actor, person_id(&id)?, &body.into_input()).await?;
+    let view =
+        state.app.record_decision(&ctx, &caller.actor, path_id::<PersonId>(&id, "person")?, &body.into_input()).await?;
     Ok(respond(view, StatusCode::CREATED))
 }
 
@@ -256,7 +241,7 @@ pub async fn list(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Page<DecisionOut>>, ApiError> {
-    let list = state.app.decisions_for_person(&ctx, &caller.actor, person_id(&id)?).await?;
+    let list = state.app.decisions_for_person(&ctx, &caller.actor, path_id::<PersonId>(&id, "person")?).await?;
     Ok(Json(Page { items: list.into_iter().map(DecisionOut::from).collect(), next_cursor: None }))
 }
 
@@ -271,7 +256,7 @@ pub async fn get_one(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let view = state.app.decision(&ctx, &caller.actor, decision_id(&id)?).await?;
+    let view = state.app.decision(&ctx, &caller.actor, path_id::<DecisionId>(&id, "decision")?).await?;
     Ok(respond(view, StatusCode::OK))
 }
 
@@ -291,7 +276,7 @@ pub async fn update(
     headers: HeaderMap,
     ApiJson(body): ApiJson<DecisionIn>,
 ) -> Result<Response, ApiError> {
-    let id = decision_id(&id)?;
+    let id = path_id::<DecisionId>(&id, "decision")?;
     let version = if_match(&headers)?;
     let view = state.app.update_decision(&ctx, &caller.actor, id, version, &body.into_input()).await?;
     Ok(respond(view, StatusCode::OK))
@@ -314,8 +299,8 @@ pub async fn appeal(
     headers: HeaderMap,
     ApiJson(body): ApiJson<AppealIn>,
 ) -> Result<Response, ApiError> {
-    let id = decision_id(&id)?;
-    let version = version(&headers, body.version)?;
+    let id = path_id::<DecisionId>(&id, "decision")?;
+    let version = if_match_or_body(&headers, body.version)?;
     let view = state.app.register_appeal(&ctx, &caller.actor, id, version, &body.received_on).await?;
     Ok(respond(view, StatusCode::OK))
 }
@@ -337,8 +322,8 @@ pub async fn forward(
     headers: HeaderMap,
     ApiJson(body): ApiJson<ForwardIn>,
 ) -> Result<Response, ApiError> {
-    let id = decision_id(&id)?;
-    let version = version(&headers, body.version)?;
+    let id = path_id::<DecisionId>(&id, "decision")?;
+    let version = if_match_or_body(&headers, body.version)?;
     let view =
         state.app.forward_appeal(&ctx, &caller.actor, id, version, &body.forwarded_on, &body.forwarded_to).await?;
     Ok(respond(view, StatusCode::OK))

@@ -96,6 +96,20 @@ pub fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
     })
 }
 
+/// The version from `If-Match`, else from the body's `version`; one of them is required (steps
+/// and appeals are POSTs that forms send with the version in the body).
+pub fn if_match_or_body(headers: &HeaderMap, body: Option<i64>) -> Result<i64, ApiError> {
+    if headers.contains_key(header::IF_MATCH) {
+        return if_match(headers);
+    }
+    body.ok_or_else(|| ApiError::from(los_core::Error::invalid("version", los_core::Reason::Required)))
+}
+
+/// An id from the path; anything that does not parse is "not found", like an unknown id.
+pub fn path_id<T: std::str::FromStr>(raw: &str, what: &'static str) -> Result<T, ApiError> {
+    raw.parse().map_err(|_| ApiError::from(los_core::Error::NotFound { what }))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz_doc))

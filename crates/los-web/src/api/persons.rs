@@ -20,6 +20,7 @@ use los_store::persons::{Person, PersonSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::path_id;
 use crate::api::{ApiJson, ApiQuery, Page, if_match, with_etag};
 use crate::auth::{ApiCaller, Ctx};
 use crate::error::{ApiError, Problem};
@@ -646,14 +647,6 @@ impl From<AccessLog> for AccessLogOut {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn person_id(raw: &str) -> Result<PersonId, ApiError> {
-    raw.parse().map_err(|_| ApiError::from(Error::NotFound { what: "person" }))
-}
-
-fn sub_id<T: std::str::FromStr>(raw: &str, what: &'static str) -> Result<T, ApiError> {
-    raw.parse().map_err(|_| ApiError::from(Error::NotFound { what }))
-}
-
 fn created(id: impl ToString) -> Response {
     (StatusCode::CREATED, Json(CreatedOut { id: id.to_string() })).into_response()
 }
@@ -708,7 +701,7 @@ pub async fn get_one(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let view = state.app.person_view(&ctx, &caller.actor, person_id(&id)?).await?;
+    let view = state.app.person_view(&ctx, &caller.actor, path_id::<PersonId>(&id, "person")?).await?;
     Ok(respond_view(view, StatusCode::OK))
 }
 
@@ -728,7 +721,7 @@ pub async fn update(
     headers: HeaderMap,
     ApiJson(body): ApiJson<PersonIn>,
 ) -> Result<Response, ApiError> {
-    let id = person_id(&id)?;
+    let id = path_id::<PersonId>(&id, "person")?;
     let version = if_match(&headers)?;
     let saved = state.app.update_person(&ctx, &caller.actor, id, version, &body.into_fields()).await?;
     let version = saved.version;
@@ -755,7 +748,7 @@ pub async fn add_relative(
         phone: body.phone,
         may_be_contacted: body.may_be_contacted,
     };
-    let relative = state.app.add_relative(&ctx, &caller.actor, person_id(&id)?, &fields).await?;
+    let relative = state.app.add_relative(&ctx, &caller.actor, path_id::<PersonId>(&id, "person")?, &fields).await?;
     Ok(created(relative))
 }
 
@@ -770,8 +763,8 @@ pub async fn remove_relative(
     caller: ApiCaller,
     Path((id, relative_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let id = person_id(&id)?;
-    let relative: RelativeId = sub_id(&relative_id, "relative")?;
+    let id = path_id::<PersonId>(&id, "person")?;
+    let relative: RelativeId = path_id(&relative_id, "relative")?;
     state.app.remove_relative(&ctx, &caller.actor, id, relative).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -789,7 +782,10 @@ pub async fn start_episode(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<EpisodeIn>,
 ) -> Result<Response, ApiError> {
-    let episode = state.app.start_episode(&ctx, &caller.actor, person_id(&id)?, &body.service, &body.start).await?;
+    let episode = state
+        .app
+        .start_episode(&ctx, &caller.actor, path_id::<PersonId>(&id, "person")?, &body.service, &body.start)
+        .await?;
     Ok(created(episode))
 }
 
@@ -807,8 +803,8 @@ pub async fn end_episode(
     Path((id, episode_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<EpisodeEndIn>,
 ) -> Result<StatusCode, ApiError> {
-    let id = person_id(&id)?;
-    let episode: EpisodeId = sub_id(&episode_id, "episode")?;
+    let id = path_id::<PersonId>(&id, "person")?;
+    let episode: EpisodeId = path_id(&episode_id, "episode")?;
     state.app.end_episode(&ctx, &caller.actor, id, episode, body.version, &body.end, &body.end_reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -832,7 +828,10 @@ pub async fn give_consent(
         valid_to: body.valid_to,
         note: body.note,
     };
-    let consent = state.app.give_consent(&ctx, &caller.actor, person_id(&id)?, &body.organization, &fields).await?;
+    let consent = state
+        .app
+        .give_consent(&ctx, &caller.actor, path_id::<PersonId>(&id, "person")?, &body.organization, &fields)
+        .await?;
     Ok(created(consent))
 }
 
@@ -847,8 +846,8 @@ pub async fn withdraw_consent(
     caller: ApiCaller,
     Path((id, consent_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let id = person_id(&id)?;
-    let consent: ConsentId = sub_id(&consent_id, "consent")?;
+    let id = path_id::<PersonId>(&id, "person")?;
+    let consent: ConsentId = path_id(&consent_id, "consent")?;
     state.app.withdraw_consent(&ctx, &caller.actor, id, consent).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -868,7 +867,14 @@ pub async fn set_block(
 ) -> Result<Response, ApiError> {
     let block = state
         .app
-        .set_block(&ctx, &caller.actor, person_id(&id)?, &body.organization, &body.account, &body.reason)
+        .set_block(
+            &ctx,
+            &caller.actor,
+            path_id::<PersonId>(&id, "person")?,
+            &body.organization,
+            &body.account,
+            &body.reason,
+        )
         .await?;
     Ok(created(block))
 }
@@ -884,8 +890,8 @@ pub async fn lift_block(
     caller: ApiCaller,
     Path((id, block_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let id = person_id(&id)?;
-    let block: BlockId = sub_id(&block_id, "block")?;
+    let id = path_id::<PersonId>(&id, "person")?;
+    let block: BlockId = path_id(&block_id, "block")?;
     state.app.lift_block(&ctx, &caller.actor, id, block).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -903,7 +909,7 @@ pub async fn link(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<LinkIn>,
 ) -> Result<StatusCode, ApiError> {
-    let id = person_id(&id)?;
+    let id = path_id::<PersonId>(&id, "person")?;
     let identified: PersonId =
         body.identified.parse().map_err(|_| ApiError::from(Error::invalid("identified", Reason::Unknown)))?;
     state.app.link_pseudonymous(&ctx, &caller.actor, id, identified).await?;
@@ -922,7 +928,7 @@ pub async fn access_log(
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<AccessLogQuery>,
 ) -> Result<Json<AccessLogOut>, ApiError> {
-    let id = person_id(&id)?;
+    let id = path_id::<PersonId>(&id, "person")?;
     let before = match query.before.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => {
@@ -983,7 +989,7 @@ pub async fn review(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReviewIn>,
 ) -> Result<StatusCode, ApiError> {
-    let access: EmergencyAccessId = sub_id(&id, "emergency access")?;
+    let access: EmergencyAccessId = path_id(&id, "emergency access")?;
     state.app.mark_emergency_reviewed(&ctx, &caller.actor, access, &body.note).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,17 +3,17 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use los_app::referrals::{NewReferralInput, ReferralView, WaitingEntry, WaitingList, WaitingStatisticsView};
 use los_core::ids::{PersonId, ServiceId};
 use los_core::referral::{ReferralFields, StepFields};
-use los_core::{Error, Reason};
 use los_store::referrals::ReferralId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::{ApiJson, ApiQuery, Page, with_etag};
+use crate::api::{if_match_or_body, path_id};
 use crate::auth::{ApiCaller, Ctx};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -335,29 +335,9 @@ pub struct WaitingListSettingsOut {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn person_id(raw: &str) -> Result<PersonId, ApiError> {
-    raw.parse().map_err(|_| ApiError::from(Error::NotFound { what: "person" }))
-}
-
-fn referral_id(raw: &str) -> Result<ReferralId, ApiError> {
-    raw.parse().map_err(|_| ApiError::from(Error::NotFound { what: "referral" }))
-}
-
-fn service_id(raw: &str) -> Result<ServiceId, ApiError> {
-    raw.parse().map_err(|_| ApiError::from(Error::NotFound { what: "service" }))
-}
-
 fn respond(view: ReferralView, status: StatusCode) -> Response {
     let version = view.referral.version;
     with_etag(ReferralOut::from(view), version, status)
-}
-
-/// The version from `If-Match`, else from the body; one of them is required.
-fn step_version(headers: &HeaderMap, body: Option<i64>) -> Result<i64, ApiError> {
-    if headers.contains_key(header::IF_MATCH) {
-        return crate::api::if_match(headers);
-    }
-    body.ok_or_else(|| ApiError::from(Error::invalid("version", Reason::Required)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,7 +361,7 @@ pub async fn send(
         to_service: body.to_service,
         fields: ReferralFields { reason: body.reason, priority: body.priority, sent_on: body.sent_on },
     };
-    let view = state.app.send_referral(&ctx, &caller.actor, person_id(&id)?, &input).await?;
+    let view = state.app.send_referral(&ctx, &caller.actor, path_id::<PersonId>(&id, "person")?, &input).await?;
     Ok(respond(view, StatusCode::CREATED))
 }
 
@@ -396,7 +376,7 @@ pub async fn list(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Page<ReferralOut>>, ApiError> {
-    let list = state.app.referrals_for_person(&ctx, &caller.actor, person_id(&id)?).await?;
+    let list = state.app.referrals_for_person(&ctx, &caller.actor, path_id::<PersonId>(&id, "person")?).await?;
     Ok(Json(Page { items: list.into_iter().map(ReferralOut::from).collect(), next_cursor: None }))
 }
 
@@ -411,7 +391,7 @@ pub async fn get_one(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let view = state.app.referral(&ctx, &caller.actor, referral_id(&id)?).await?;
+    let view = state.app.referral(&ctx, &caller.actor, path_id::<ReferralId>(&id, "referral")?).await?;
     Ok(respond(view, StatusCode::OK))
 }
 
@@ -432,8 +412,8 @@ pub async fn step(
     headers: HeaderMap,
     ApiJson(body): ApiJson<StepIn>,
 ) -> Result<Response, ApiError> {
-    let id = referral_id(&id)?;
-    let version = step_version(&headers, body.version)?;
+    let id = path_id::<ReferralId>(&id, "referral")?;
+    let version = if_match_or_body(&headers, body.version)?;
     let fields = StepFields {
         status: body.status,
         on: body.on,
@@ -459,7 +439,10 @@ pub async fn contact(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ContactIn>,
 ) -> Result<Response, ApiError> {
-    let view = state.app.log_contact(&ctx, &caller.actor, referral_id(&id)?, &body.on, &body.kind, &body.note).await?;
+    let view = state
+        .app
+        .log_contact(&ctx, &caller.actor, path_id::<ReferralId>(&id, "referral")?, &body.on, &body.kind, &body.note)
+        .await?;
     Ok(respond(view, StatusCode::CREATED))
 }
 
@@ -474,7 +457,7 @@ pub async fn waiting_list(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<WaitingListOut>, ApiError> {
-    let list = state.app.waiting_list(&ctx, &caller.actor, service_id(&id)?).await?;
+    let list = state.app.waiting_list(&ctx, &caller.actor, path_id::<ServiceId>(&id, "service")?).await?;
     Ok(Json(WaitingListOut::from(list)))
 }
 
@@ -497,7 +480,14 @@ pub async fn waiting_statistics(
 ) -> Result<Json<WaitingStatisticsOut>, ApiError> {
     let view = state
         .app
-        .waiting_statistics(&ctx, &caller.actor, service_id(&id)?, &query.from, &query.to, &query.target_days)
+        .waiting_statistics(
+            &ctx,
+            &caller.actor,
+            path_id::<ServiceId>(&id, "service")?,
+            &query.from,
+            &query.to,
+            &query.target_days,
+        )
         .await?;
     Ok(Json(WaitingStatisticsOut::from(view)))
 }
@@ -515,7 +505,7 @@ pub async fn waiting_list_settings(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<WaitingListSettingsIn>,
 ) -> Result<Json<WaitingListSettingsOut>, ApiError> {
-    let service = service_id(&id)?;
+    let service = path_id::<ServiceId>(&id, "service")?;
     let days = state.app.set_follow_up_days(&ctx, &caller.actor, service, body.follow_up_days).await?;
     Ok(Json(WaitingListSettingsOut { service_id: service.to_string(), follow_up_days: days }))
 }
