@@ -447,3 +447,45 @@ impl App {
         Ok(logins)
     }
 }
+
+/// The demo loaded into a temporary SQLite database at a fixed moment, for the demo tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::Arc;
+
+    use los_core::ManualClock;
+    use los_core::ids::OrganizationId;
+    use los_store::{DatabaseUrl, Store, StoreOptions, organizations};
+
+    use super::{DemoLogin, ORGANIZATIONS};
+    use crate::{App, AuthSettings};
+
+    pub(crate) struct LoadedDemo {
+        /// Keeps the database file alive.
+        pub _dir: tempfile::TempDir,
+        pub app: App,
+        pub logins: Vec<DemoLogin>,
+        /// The demo organisations in the order of `ORGANIZATIONS`.
+        pub organizations: Vec<OrganizationId>,
+    }
+
+    pub(crate) async fn loaded_demo() -> LoadedDemo {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("los.db").display())).unwrap();
+        let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+        store.migrate().await.unwrap();
+        let now: jiff::Timestamp = "2026-12-03T09:00:00Z".parse().unwrap();
+        let app =
+            App::new(store, Arc::new(ManualClock::new(now)), AuthSettings { demo: true, ..AuthSettings::default() });
+        let started = std::time::Instant::now();
+        let logins = app.load_demo().await.unwrap();
+        eprintln!("load_demo: {} ms", started.elapsed().as_millis());
+        let mut tx = app.store.read().await.unwrap();
+        let mut ids = Vec::new();
+        for organization in &ORGANIZATIONS {
+            ids.push(organizations::by_name(&mut tx, organization.name).await.unwrap().unwrap().id);
+        }
+        drop(tx);
+        LoadedDemo { _dir: dir, app, logins, organizations: ids }
+    }
+}

@@ -714,16 +714,13 @@ impl App {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::sync::Arc;
 
-    use los_core::ManualClock;
     use los_core::consent::DataCategory;
     use los_core::identifiers::parse_identifier;
     use los_core::policy::{AccessBasis, PersonAction, PersonRelations};
-    use los_store::{DatabaseUrl, Store, StoreOptions, episodes, persons};
+    use los_store::{episodes, persons};
 
     use super::*;
-    use crate::AuthSettings;
 
     #[test]
     fn the_plan_is_synthetic_and_deterministic() {
@@ -783,38 +780,14 @@ mod tests {
 
     #[tokio::test]
     async fn the_demo_holds_about_300_synthetic_persons_that_the_demo_accounts_see() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("los.db").display())).unwrap();
-        let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
-        store.migrate().await.unwrap();
-        let now: jiff::Timestamp = "2026-12-03T09:00:00Z".parse().unwrap();
-        let app =
-            App::new(store, Arc::new(ManualClock::new(now)), AuthSettings { demo: true, ..AuthSettings::default() });
-
-        let started = Instant::now();
-        let logins = app.load_demo().await.unwrap();
-        eprintln!("load_demo with persons: {} ms", started.elapsed().as_millis());
+        let demo = crate::demo::testing::loaded_demo().await;
+        let (app, organizations) = (&demo.app, demo.organizations.clone());
+        let logins = &demo.logins;
         assert!(logins.iter().any(|l| l.username == "lavterskel") && logins.iter().any(|l| l.username == "natthjem"));
-
         let today = app.local_today();
-        let organizations: Vec<OrganizationId> = {
-            let mut tx = app.store.read().await.unwrap();
-            let mut ids = Vec::new();
-            for name in [
-                "Porsgrunn kommune – Rustjenesten",
-                "Porsgrunn kommune – Lavterskel helse",
-                "Helseforetaket – Avdeling for rus og avhengighet (TSB)",
-                "NAV Porsgrunn",
-                "Kirkens Bymisjon – Natthjemmet",
-                "Kriminalvården – Frivården Region Öst",
-            ] {
-                ids.push(organizations::by_name(&mut tx, name).await.unwrap().unwrap().id);
-            }
-            ids
-        };
         let world = app.demo_world(&organizations).await.unwrap();
         let planned = plan(today);
-        let ids = stored_ids(&app, &world, &planned).await;
+        let ids = stored_ids(app, &world, &planned).await;
         assert_eq!(ids.iter().collect::<HashSet<_>>().len(), PERSONS);
 
         let (rusteam, lar, housing) =
@@ -895,6 +868,6 @@ mod tests {
 
         // Loading again adds nothing.
         app.load_demo().await.unwrap();
-        assert_eq!(stored_ids(&app, &world, &planned).await.len(), PERSONS);
+        assert_eq!(stored_ids(app, &world, &planned).await.len(), PERSONS);
     }
 }

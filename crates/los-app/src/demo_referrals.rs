@@ -522,42 +522,13 @@ impl DemoReferral {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use los_core::ManualClock;
-    use los_store::{DatabaseUrl, Store, StoreOptions, organizations};
 
     use super::*;
-    use crate::AuthSettings;
 
     #[tokio::test]
     async fn the_demo_referrals_fill_waiting_lists_and_statistics_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("los.db").display())).unwrap();
-        let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
-        store.migrate().await.unwrap();
-        let now: jiff::Timestamp = "2026-12-03T09:00:00Z".parse().unwrap();
-        let app =
-            App::new(store, Arc::new(ManualClock::new(now)), AuthSettings { demo: true, ..AuthSettings::default() });
-        let started = Instant::now();
-        app.load_demo().await.unwrap();
-        eprintln!("load_demo with persons and referrals: {} ms", started.elapsed().as_millis());
-
-        let organizations: Vec<OrganizationId> = {
-            let mut tx = app.store.read().await.unwrap();
-            let mut ids = Vec::new();
-            for name in [
-                "Porsgrunn kommune – Rustjenesten",
-                "Porsgrunn kommune – Lavterskel helse",
-                "Helseforetaket – Avdeling for rus og avhengighet (TSB)",
-                "NAV Porsgrunn",
-                "Kirkens Bymisjon – Natthjemmet",
-                "Kriminalvården – Frivården Region Öst",
-            ] {
-                ids.push(organizations::by_name(&mut tx, name).await.unwrap().unwrap().id);
-            }
-            ids
-        };
+        let demo = crate::demo::testing::loaded_demo().await;
+        let (app, organizations) = (&demo.app, demo.organizations.clone());
         let world = app.demo_world(&organizations).await.unwrap();
         let ctx = RequestContext::default();
         let today = app.local_today();
