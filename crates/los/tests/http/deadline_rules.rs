@@ -7,36 +7,6 @@ use serde_json::{Value, json};
 use crate::both_backends;
 use crate::support::*;
 
-async fn send(
-    server: &TestServer,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-    etag: Option<&str>,
-) -> reqwest::Response {
-    let mut request = server.bare_client().request(method, server.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    if let Some(etag) = etag {
-        request = request.header("if-match", etag);
-    }
-    request.send().await.unwrap()
-}
-
-fn field_errors(problem: &Value) -> Vec<(String, String)> {
-    let mut list: Vec<(String, String)> = problem["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no errors in {problem}"))
-        .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_string(), e["reason"].as_str().unwrap().to_string()))
-        .collect();
-    list.sort();
-    list.dedup();
-    list
-}
-
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut list: Vec<(String, String)> = items.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
     list.sort();
@@ -66,7 +36,7 @@ fn local_rule(code: &str, unit: &str, amount: i64) -> Value {
 
 async fn preview(server: &TestServer, token: &str, query: &str) -> Value {
     let response =
-        send(server, token, reqwest::Method::GET, &format!("/api/v1/deadlines/preview?{query}"), None, None).await;
+        send_if(server, token, reqwest::Method::GET, &format!("/api/v1/deadlines/preview?{query}"), None, None).await;
     assert_eq!(response.status(), 200, "{query}");
     response.json().await.unwrap()
 }
@@ -80,7 +50,7 @@ async fn local_rules_api(server: &TestServer) {
 
     // The list: statutory rules read-only, the seeded local rules editable at version 0.
     let list: Value =
-        send(server, &leader_token, Method::GET, "/api/v1/deadline-rules", None, None).await.json().await.unwrap();
+        send_if(server, &leader_token, Method::GET, "/api/v1/deadline-rules", None, None).await.json().await.unwrap();
     let items = list["items"].as_array().unwrap();
     let appeal = items.iter().find(|r| r["code"] == "no.fvl.appeal").unwrap();
     assert_eq!(appeal["read_only"], true);
@@ -90,7 +60,7 @@ async fn local_rules_api(server: &TestServer) {
     assert_eq!(shelter["version"], 0);
 
     // An administrator makes a local rule; the preview computes with it.
-    let response = send(
+    let response = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -112,7 +82,7 @@ async fn local_rules_api(server: &TestServer) {
     assert_eq!(body["explanation"]["rule_code"], "local.housing.reply");
     assert_eq!(body["explanation"]["source"]["type"], "local");
     // The rule is Norwegian: a Swedish calendar is refused.
-    let response = send(
+    let response = send_if(
         server,
         &leader_token,
         Method::GET,
@@ -124,7 +94,7 @@ async fn local_rules_api(server: &TestServer) {
     assert_eq!(response.status(), 422);
 
     // The same code again is refused.
-    let response = send(
+    let response = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -140,7 +110,7 @@ async fn local_rules_api(server: &TestServer) {
     let path = "/api/v1/deadline-rules/local.housing.reply";
     let mut changed = local_rule("local.housing.reply", "calendar_days", 14);
     changed.as_object_mut().unwrap().remove("code");
-    let response = send(server, &admin_token, Method::PUT, path, Some(changed.clone()), Some(&etag)).await;
+    let response = send_if(server, &admin_token, Method::PUT, path, Some(changed.clone()), Some(&etag)).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["etag"].to_str().unwrap(), "\"2\"");
     assert_eq!(server.audit_count("deadline_rule_updated").await, 1);
@@ -148,18 +118,18 @@ async fn local_rules_api(server: &TestServer) {
     // Saturday 24 October, moved to Monday 26.
     assert_eq!(body["due"], "2026-10-26");
     // A stale version: 409, nothing changed.
-    let response = send(server, &admin_token, Method::PUT, path, Some(changed.clone()), Some(&etag)).await;
+    let response = send_if(server, &admin_token, Method::PUT, path, Some(changed.clone()), Some(&etag)).await;
     assert_eq!(response.status(), 409);
     assert_eq!(server.audit_count("deadline_rule_updated").await, 1);
     // Without If-Match: 428.
-    let response = send(server, &admin_token, Method::PUT, path, Some(changed.clone()), None).await;
+    let response = send_if(server, &admin_token, Method::PUT, path, Some(changed.clone()), None).await;
     assert_eq!(response.status(), 428);
 
     // A seeded local rule is overridden by a stored row; its first version is 0.
     let shelter_path = "/api/v1/deadline-rules/local.night_shelter.decision";
     let mut shelter_rule = local_rule("local.night_shelter.decision", "calendar_days", 7);
     shelter_rule["country"] = Value::Null;
-    let response = send(server, &admin_token, Method::PUT, shelter_path, Some(shelter_rule), Some("\"0\"")).await;
+    let response = send_if(server, &admin_token, Method::PUT, shelter_path, Some(shelter_rule), Some("\"0\"")).await;
     assert_eq!(response.status(), 200);
     let body = preview(server, &leader_token, "start=2026-10-10&country=SE&rule=local.night_shelter.decision").await;
     // Saturday 10 + 7 = Saturday 17 October, moved to Monday 19.
@@ -167,7 +137,7 @@ async fn local_rules_api(server: &TestServer) {
 
     // A non-administrator is refused and the refusal is audited.
     let denied_before = server.audit_count("access_denied").await;
-    let response = send(
+    let response = send_if(
         server,
         &leader_token,
         Method::POST,
@@ -177,13 +147,13 @@ async fn local_rules_api(server: &TestServer) {
     )
     .await;
     assert_eq!(response.status(), 403);
-    let response = send(server, &leader_token, Method::PUT, path, Some(changed.clone()), Some("\"2\"")).await;
+    let response = send_if(server, &leader_token, Method::PUT, path, Some(changed.clone()), Some("\"2\"")).await;
     assert_eq!(response.status(), 403);
     assert_eq!(server.audit_count("access_denied").await, denied_before + 2);
 
     // A statutory rule can never be overwritten, neither by a new rule nor by an edit.
     let before = stored_rules(server).await;
-    let response = send(
+    let response = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -194,7 +164,7 @@ async fn local_rules_api(server: &TestServer) {
     .await;
     assert_eq!(response.status(), 422);
     assert_eq!(field_errors(&response.json().await.unwrap()), pairs(&[("code", "not-allowed")]));
-    let response = send(
+    let response = send_if(
         server,
         &admin_token,
         Method::PUT,
@@ -206,7 +176,7 @@ async fn local_rules_api(server: &TestServer) {
     assert_eq!(response.status(), 422);
     assert_eq!(field_errors(&response.json().await.unwrap()), pairs(&[("code", "not-allowed")]));
     // A code outside `local.` is refused too.
-    let response = send(
+    let response = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -222,13 +192,13 @@ async fn local_rules_api(server: &TestServer) {
     // Bad input: every field named, nothing stored.
     let mut bad = local_rule("local.bad.unit", "fortnights", 3);
     bad["title"]["en"] = json!("  ");
-    let response = send(server, &admin_token, Method::POST, "/api/v1/deadline-rules", Some(bad), None).await;
+    let response = send_if(server, &admin_token, Method::POST, "/api/v1/deadline-rules", Some(bad), None).await;
     assert_eq!(response.status(), 422);
     assert_eq!(
         field_errors(&response.json().await.unwrap()),
         pairs(&[("period.unit", "unknown-value"), ("title.en", "required")])
     );
-    let response = send(
+    let response = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -238,7 +208,7 @@ async fn local_rules_api(server: &TestServer) {
     )
     .await;
     assert_eq!(field_errors(&response.json().await.unwrap()), pairs(&[("period.amount", "not-allowed")]));
-    let response = send(
+    let response = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -253,7 +223,7 @@ async fn local_rules_api(server: &TestServer) {
     bad["country"] = json!("DK");
     bad["start_event"] = json!("Started!");
     bad["description"] = json!("");
-    let response = send(server, &admin_token, Method::POST, "/api/v1/deadline-rules", Some(bad), None).await;
+    let response = send_if(server, &admin_token, Method::POST, "/api/v1/deadline-rules", Some(bad), None).await;
     assert_eq!(
         field_errors(&response.json().await.unwrap()),
         pairs(&[

@@ -11,7 +11,7 @@ use los_core::ids::{AccountId, OrganizationId, PersonId};
 use los_core::person::PersonFields;
 use los_core::policy::Actor;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::both_backends;
 use crate::support::*;
@@ -26,21 +26,6 @@ async fn member(server: &TestServer, name: &str, role: Role, organization: Organ
     let account = server.account_in(name, role, organization, true).await;
     let token = server.token(&account).await;
     Member { actor: Actor { account: account.id, organization, role }, account, token }
-}
-
-async fn send(server: &TestServer, token: &str, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
-    let mut request = server.bare_client().request(method, server.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-async fn json_ok(response: reqwest::Response, status: u16) -> Value {
-    let got = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap()
 }
 
 async fn events(server: &TestServer, actor: AccountId, action: &str, outcome: &str) -> i64 {

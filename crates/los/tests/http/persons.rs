@@ -22,42 +22,6 @@ use crate::support::*;
 
 const REASON: &str = "Akutt innleggelse, trenger pårørende";
 
-async fn send(server: &TestServer, token: &str, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
-    send_if(server, token, method, path, body, None).await
-}
-
-async fn send_if(
-    server: &TestServer,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-    etag: Option<&str>,
-) -> reqwest::Response {
-    let mut request = server.bare_client().request(method, server.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    if let Some(etag) = etag {
-        request = request.header("if-match", etag);
-    }
-    request.send().await.unwrap()
-}
-
-fn field_errors(problem: &Value) -> Vec<(String, String)> {
-    let mut list: Vec<(String, String)> = problem["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| (e["field"].as_str().unwrap().to_string(), e["reason"].as_str().unwrap().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    list.sort();
-    list.dedup();
-    list
-}
-
 async fn scalar(server: &TestServer, sql: &str, bind: Option<&str>) -> i64 {
     let mut query = sqlx::query_as::<_, (i64,)>(sql);
     if let Some(bind) = bind {

@@ -59,34 +59,6 @@ async fn member(server: &TestServer, name: &str, role: Role, organization: Organ
     Member { actor: Actor { account: account.id, organization, role }, token }
 }
 
-async fn send(server: &TestServer, token: &str, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
-    let mut request = server.bare_client().request(method, server.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-async fn json_ok(response: reqwest::Response, status: u16) -> Value {
-    let got = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap()
-}
-
-fn field_errors(problem: &Value) -> Vec<(String, String)> {
-    let mut list: Vec<(String, String)> = problem["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| (e["field"].as_str().unwrap().to_string(), e["reason"].as_str().unwrap().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    list.sort();
-    list
-}
-
 async fn scalar(server: &TestServer, sql: &str) -> i64 {
     sqlx::query_as::<_, (i64,)>(sql).fetch_one(server.store.raw_pool_for_tests()).await.unwrap().0
 }

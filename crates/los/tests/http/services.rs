@@ -6,41 +6,11 @@ use serde_json::{Value, json};
 use crate::both_backends;
 use crate::support::*;
 
-async fn send(
-    server: &TestServer,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-    etag: Option<&str>,
-) -> reqwest::Response {
-    let mut request = server.bare_client().request(method, server.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    if let Some(etag) = etag {
-        request = request.header("if-match", etag);
-    }
-    request.send().await.unwrap()
-}
-
-fn field_errors(problem: &Value) -> Vec<(String, String)> {
-    let mut list: Vec<(String, String)> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_string(), e["reason"].as_str().unwrap().to_string()))
-        .collect();
-    list.sort();
-    list.dedup();
-    list
-}
-
 async fn catalogue(server: &TestServer) {
     use reqwest::Method;
     let admin = server.account("admin", Role::Admin, true).await;
     let admin_token = server.token(&admin).await;
-    let municipality: Value = send(
+    let municipality: Value = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -52,7 +22,7 @@ async fn catalogue(server: &TestServer) {
     .json()
     .await
     .unwrap();
-    let other: Value = send(
+    let other: Value = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -65,7 +35,7 @@ async fn catalogue(server: &TestServer) {
     .await
     .unwrap();
     let (porsgrunn, skien) = (municipality["id"].as_str().unwrap(), other["id"].as_str().unwrap());
-    let region: Value = send(
+    let region: Value = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -92,10 +62,12 @@ async fn catalogue(server: &TestServer) {
     let caseworker = server.account("kari", Role::Caseworker, true).await;
     let caseworker_token = server.token(&caseworker).await;
     assert_eq!(
-        send(server, &caseworker_token, Method::POST, "/api/v1/services", Some(service.clone()), None).await.status(),
+        send_if(server, &caseworker_token, Method::POST, "/api/v1/services", Some(service.clone()), None)
+            .await
+            .status(),
         403
     );
-    let created = send(server, &leader_token, Method::POST, "/api/v1/services", Some(service.clone()), None).await;
+    let created = send_if(server, &leader_token, Method::POST, "/api/v1/services", Some(service.clone()), None).await;
     assert_eq!(created.status(), 201);
     let created: Value = created.json().await.unwrap();
     assert_eq!(created["years"][0]["fte"], 6.5);
@@ -106,7 +78,7 @@ async fn catalogue(server: &TestServer) {
     let foreign = server.account_in("annenleder", Role::Leader, server.other_organization, true).await;
     let foreign_token = server.token(&foreign).await;
     assert_eq!(
-        send(
+        send_if(
             server,
             &foreign_token,
             Method::PUT,
@@ -121,7 +93,7 @@ async fn catalogue(server: &TestServer) {
     let mut moved = service.clone();
     moved["provider_organization_id"] = json!(server.other_organization.to_string());
     assert_eq!(
-        send(server, &leader_token, Method::PUT, &format!("/api/v1/services/{id}"), Some(moved), Some("\"1\""))
+        send_if(server, &leader_token, Method::PUT, &format!("/api/v1/services/{id}"), Some(moved), Some("\"1\""))
             .await
             .status(),
         403
@@ -133,7 +105,7 @@ async fn catalogue(server: &TestServer) {
         "category": "leisure", "phases": ["someday"], "legal_bases": ["no.such.law"],
         "capacity": {"amount": 3, "unit": "rooms"}, "years": [{"year": 2025, "fte": 1.234}]
     });
-    let refused = send(server, &admin_token, Method::POST, "/api/v1/services", Some(bad), None).await;
+    let refused = send_if(server, &admin_token, Method::POST, "/api/v1/services", Some(bad), None).await;
     assert_eq!(refused.status(), 422);
     let problem: Value = refused.json().await.unwrap();
     assert_eq!(
@@ -146,7 +118,7 @@ async fn catalogue(server: &TestServer) {
         "category": "leisure", "phases": ["someday"], "legal_bases": ["no.such.law"], "capacity": {"amount": 3, "unit": "rooms"}
     });
     let problem: Value =
-        send(server, &admin_token, Method::POST, "/api/v1/services", Some(bad), None).await.json().await.unwrap();
+        send_if(server, &admin_token, Method::POST, "/api/v1/services", Some(bad), None).await.json().await.unwrap();
     assert_eq!(
         field_errors(&problem),
         [
@@ -164,7 +136,7 @@ async fn catalogue(server: &TestServer) {
     let mut renamed = service.clone();
     renamed["name"] = json!("Natthjemmet");
     assert_eq!(
-        send(
+        send_if(
             server,
             &leader_token,
             Method::PUT,
@@ -177,7 +149,7 @@ async fn catalogue(server: &TestServer) {
         200
     );
     assert_eq!(
-        send(server, &admin_token, Method::PUT, &format!("/api/v1/services/{id}"), Some(renamed), Some("\"1\""))
+        send_if(server, &admin_token, Method::PUT, &format!("/api/v1/services/{id}"), Some(renamed), Some("\"1\""))
             .await
             .status(),
         409
@@ -186,22 +158,31 @@ async fn catalogue(server: &TestServer) {
     // A regional service shows in each member municipality's chain and in the region's.
     let regional = json!({"region_id": region["id"], "provider_organization_id": server.other_organization.to_string(),
         "name": "Bolig og behandling", "category": "health", "phases": ["treatment"]});
-    assert_eq!(send(server, &admin_token, Method::POST, "/api/v1/services", Some(regional), None).await.status(), 201);
+    assert_eq!(
+        send_if(server, &admin_token, Method::POST, "/api/v1/services", Some(regional), None).await.status(),
+        201
+    );
     let chain: Value =
-        send(server, &caseworker_token, Method::GET, &format!("/api/v1/services?municipality={skien}"), None, None)
+        send_if(server, &caseworker_token, Method::GET, &format!("/api/v1/services?municipality={skien}"), None, None)
             .await
             .json()
             .await
             .unwrap();
     assert_eq!(chain["items"].as_array().unwrap().len(), 1, "Skien sees the regional service only");
-    let chain: Value =
-        send(server, &caseworker_token, Method::GET, &format!("/api/v1/services?municipality={porsgrunn}"), None, None)
-            .await
-            .json()
-            .await
-            .unwrap();
+    let chain: Value = send_if(
+        server,
+        &caseworker_token,
+        Method::GET,
+        &format!("/api/v1/services?municipality={porsgrunn}"),
+        None,
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(chain["items"].as_array().unwrap().len(), 2);
-    let missing = send(server, &caseworker_token, Method::GET, "/api/v1/services", None, None).await;
+    let missing = send_if(server, &caseworker_token, Method::GET, "/api/v1/services", None, None).await;
     assert_eq!(missing.status(), 422);
     assert_eq!(server.audit_count("service_created").await, 2);
     assert_eq!(server.audit_count("service_updated").await, 1);
@@ -229,7 +210,7 @@ async fn service_form(server: &TestServer) {
     use reqwest::Method;
     let admin = server.account("admin", Role::Admin, true).await;
     let admin_token = server.token(&admin).await;
-    let municipality: Value = send(
+    let municipality: Value = send_if(
         server,
         &admin_token,
         Method::POST,
@@ -278,7 +259,7 @@ async fn service_form(server: &TestServer) {
     assert_eq!(saved.status(), 303);
     let location = location(&saved);
     let id = location.trim_start_matches("/services/").to_string();
-    let stored: Value = send(server, &admin_token, Method::GET, &format!("/api/v1/services/{id}"), None, None)
+    let stored: Value = send_if(server, &admin_token, Method::GET, &format!("/api/v1/services/{id}"), None, None)
         .await
         .json()
         .await
@@ -297,7 +278,7 @@ async fn service_form(server: &TestServer) {
     renamed["name"] = json!("Natthjemmet");
     renamed.as_object_mut().unwrap().remove("region_id");
     assert_eq!(
-        send(server, &admin_token, Method::PUT, &format!("/api/v1/services/{id}"), Some(renamed), Some("\"1\""))
+        send_if(server, &admin_token, Method::PUT, &format!("/api/v1/services/{id}"), Some(renamed), Some("\"1\""))
             .await
             .status(),
         200
@@ -317,7 +298,7 @@ async fn service_form(server: &TestServer) {
         .unwrap();
     assert_eq!(stale.status(), 409);
     assert!(stale.text().await.unwrap().contains("Noen andre har endret"));
-    let current: Value = send(server, &admin_token, Method::GET, &format!("/api/v1/services/{id}"), None, None)
+    let current: Value = send_if(server, &admin_token, Method::GET, &format!("/api/v1/services/{id}"), None, None)
         .await
         .json()
         .await

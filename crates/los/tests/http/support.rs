@@ -304,3 +304,54 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// An API request with a bearer token and an optional JSON body.
+pub async fn send(
+    server: &TestServer,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    send_if(server, token, method, path, body, None).await
+}
+
+/// An API request as [`send`], with `If-Match` when `etag` is given.
+pub async fn send_if(
+    server: &TestServer,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+    etag: Option<&str>,
+) -> reqwest::Response {
+    let mut request = server.bare_client().request(method, server.url(path)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    if let Some(etag) = etag {
+        request = request.header("if-match", etag);
+    }
+    request.send().await.unwrap()
+}
+
+/// The JSON body of a response that must have `status` (the body is shown when it has not).
+pub async fn json_ok(response: reqwest::Response, status: u16) -> serde_json::Value {
+    let got = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert_eq!(got, status, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The `(field, reason)` pairs of a problem+json body, sorted, each once.
+pub fn field_errors(problem: &serde_json::Value) -> Vec<(String, String)> {
+    let mut list: Vec<(String, String)> = problem["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors in {problem}"))
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().to_string(), e["reason"].as_str().unwrap().to_string()))
+        .collect();
+    list.sort();
+    list.dedup();
+    list
+}
