@@ -16,6 +16,7 @@ pub mod legal_bases;
 pub mod municipalities;
 pub mod organizations;
 pub mod persons;
+pub mod plans;
 pub mod referrals;
 pub mod secrets;
 pub mod services;

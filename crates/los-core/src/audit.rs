@@ -81,10 +81,21 @@ pub enum AuditAction {
     DeadlineRuleCreated,
     DeadlineRuleUpdated,
     CalendarOptionChanged,
+    PlanCreated,
+    PlanViewed,
+    PlanUpdated,
+    PlanHistoryViewed,
+    PlanPrinted,
+    CareTeamMemberAdded,
+    CareTeamMemberEnded,
+    MeetingScheduled,
+    MeetingUpdated,
+    MeetingViewed,
+    PlansOverviewViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 63] = [
+    pub const ALL: [AuditAction; 74] = [
         AuditAction::LoginPassword,
         AuditAction::LoginSecondFactor,
         AuditAction::LoginRecoveryCode,
@@ -148,6 +159,17 @@ impl AuditAction {
         AuditAction::DeadlineRuleCreated,
         AuditAction::DeadlineRuleUpdated,
         AuditAction::CalendarOptionChanged,
+        AuditAction::PlanCreated,
+        AuditAction::PlanViewed,
+        AuditAction::PlanUpdated,
+        AuditAction::PlanHistoryViewed,
+        AuditAction::PlanPrinted,
+        AuditAction::CareTeamMemberAdded,
+        AuditAction::CareTeamMemberEnded,
+        AuditAction::MeetingScheduled,
+        AuditAction::MeetingUpdated,
+        AuditAction::MeetingViewed,
+        AuditAction::PlansOverviewViewed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -215,6 +237,17 @@ impl AuditAction {
             AuditAction::DeadlineRuleCreated => "deadline_rule_created",
             AuditAction::DeadlineRuleUpdated => "deadline_rule_updated",
             AuditAction::CalendarOptionChanged => "calendar_option_changed",
+            AuditAction::PlanCreated => "plan_created",
+            AuditAction::PlanViewed => "plan_viewed",
+            AuditAction::PlanUpdated => "plan_updated",
+            AuditAction::PlanHistoryViewed => "plan_history_viewed",
+            AuditAction::PlanPrinted => "plan_printed",
+            AuditAction::CareTeamMemberAdded => "care_team_member_added",
+            AuditAction::CareTeamMemberEnded => "care_team_member_ended",
+            AuditAction::MeetingScheduled => "meeting_scheduled",
+            AuditAction::MeetingUpdated => "meeting_updated",
+            AuditAction::MeetingViewed => "meeting_viewed",
+            AuditAction::PlansOverviewViewed => "plans_overview_viewed",
         }
     }
 

@@ -99,6 +99,15 @@ id_type!(
     ReferralId
 );
 
+id_type!(
+    /// A person's individual plan (IP / SIP).
+    PlanId
+);
+id_type!(
+    /// A responsibility-group meeting.
+    MeetingId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

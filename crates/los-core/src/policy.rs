@@ -52,6 +52,12 @@ pub enum Action {
     ListDeadlines { organization: OrganizationId, all: bool },
     /// Create and edit the local deadline rules and the calendar options of the installation.
     ManageDeadlineRules,
+    /// List the plans the actor coordinates or is in the care team of, with their meetings,
+    /// revisions and transitions; each person is then decided by [`authorize_person`].
+    ListOwnPlans,
+    /// See how many persons in a municipality's substance-use services have a plan and a
+    /// coordinator: aggregates, no person (small counts suppressed for analysts by the caller).
+    ReadPlanCoverage,
 }
 
 /// Why access was refused; recorded in the audit event.
@@ -137,6 +143,13 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<Grant, Denial> {
             actor.organization == organization && (!all || matches!(actor.role, Role::Leader | Role::Admin))
         }
         Action::ManageDeadlineRules => actor.role == Role::Admin,
+        Action::ListOwnPlans => {
+            if actor.role == Role::Analyst {
+                return Err(Denial::AnalystsSeeAggregatesOnly);
+            }
+            true
+        }
+        Action::ReadPlanCoverage => true,
     };
     if allowed { Ok(Grant { actor: actor.clone(), action, _sealed: Sealed }) } else { Err(Denial::RoleLacksAction) }
 }
@@ -250,6 +263,19 @@ impl PersonGrant {
     }
 }
 
+/// What membership of the care team opens by itself: the plan (read and change) and who the
+/// person is. Anything else a member from another organisation sees comes from their own work
+/// need there or from the person's consent to that organisation (DESIGN: across organisations,
+/// a consent that covers the organisation and the category).
+fn opened_by_membership(action: PersonAction) -> bool {
+    matches!(
+        action,
+        PersonAction::Read(DataCategory::Plan)
+            | PersonAction::Change(DataCategory::Plan)
+            | PersonAction::Read(DataCategory::IdentityContact)
+    )
+}
+
 /// Decides access to one person's data.
 ///
 /// Order matters: analysts never see persons; a block beats every ground, emergency access
@@ -268,7 +294,7 @@ pub fn authorize_person(
     if relations.blocked {
         return Err(Denial::Blocked);
     }
-    let ordinary = if relations.care_team_member {
+    let ordinary = if relations.care_team_member && opened_by_membership(action) {
         Some(AccessBasis::CareTeam)
     } else if relations.active_episode_at_organization {
         Some(AccessBasis::Episode)
@@ -370,6 +396,30 @@ mod tests {
         assert_eq!(decide(Role::Caseworker, READ_PLAN, &in_team), Ok(AccessBasis::CareTeam));
         let referred = PersonRelations { open_referral_at_organization: true, ..relations() };
         assert_eq!(decide(Role::Caseworker, READ_PLAN, &referred), Ok(AccessBasis::Referral));
+    }
+
+    #[test]
+    fn the_care_team_opens_the_plan_and_identity_only() {
+        let member = PersonRelations { care_team_member: true, ..relations() };
+        assert_eq!(decide(Role::Caseworker, READ_PLAN, &member), Ok(AccessBasis::CareTeam));
+        assert_eq!(decide(Role::Caseworker, CHANGE_PLAN, &member), Ok(AccessBasis::CareTeam));
+        assert_eq!(
+            decide(Role::Caseworker, PersonAction::Read(DataCategory::IdentityContact), &member),
+            Ok(AccessBasis::CareTeam)
+        );
+        for action in [
+            PersonAction::Read(DataCategory::Notes),
+            PersonAction::Change(DataCategory::IdentityContact),
+            PersonAction::Read(DataCategory::ReferralsDecisions),
+            PersonAction::ManageConsentAndBlocks,
+        ] {
+            assert_eq!(decide(Role::Caseworker, action, &member), Err(Denial::NoWorkNeed), "{action:?}");
+        }
+        let consented = PersonRelations { consented_categories: BTreeSet::from([DataCategory::Housing]), ..member };
+        assert_eq!(
+            decide(Role::Caseworker, PersonAction::Read(DataCategory::Housing), &consented),
+            Ok(AccessBasis::Consent)
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod error;
 pub mod municipalities;
 pub mod organizations;
 pub mod persons;
+pub mod plans;
 pub mod referrals;
 pub mod services;
 pub mod sessions;
