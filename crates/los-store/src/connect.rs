@@ -125,6 +125,20 @@ pub struct Store {
     backend: Backend,
 }
 
+/// Whether a pooled connection may be used again: not when it is still inside a transaction.
+/// That happens when a COMMIT failed (a full disk, an I/O error) and the rollback after it failed
+/// too; sqlx then still counts the transaction as open and would run the next one as a savepoint
+/// inside it, answering "committed" for writes that never reach the disk. Such a connection is
+/// closed instead, which rolls back whatever it held.
+fn settled(conn: &sqlx::AnyConnection) -> bool {
+    use sqlx::Connection;
+    let clean = !conn.is_in_transaction();
+    if !clean {
+        tracing::warn!("closing a database connection left inside a failed transaction");
+    }
+    clean
+}
+
 impl Store {
     pub async fn connect(url: &DatabaseUrl, options: &StoreOptions) -> Result<Store, ConnectError> {
         sqlx::any::install_default_drivers();
@@ -137,6 +151,8 @@ impl Store {
                 let pool = AnyPoolOptions::new()
                     .max_connections(options.max_connections)
                     .acquire_timeout(options.acquire_timeout)
+                    .before_acquire(|conn, _| Box::pin(async move { Ok(settled(conn)) }))
+                    .after_release(|conn, _| Box::pin(async move { Ok(settled(conn)) }))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute("SET TIME ZONE 'UTC'").await?;
@@ -174,6 +190,8 @@ impl Store {
                 .acquire_timeout(options.acquire_timeout)
                 .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
                 .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(3600)) })
+                .before_acquire(|conn, _| Box::pin(async move { Ok(settled(conn)) }))
+                .after_release(|conn, _| Box::pin(async move { Ok(settled(conn)) }))
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         // WAL lets readers work beside the writer; FULL sync makes every

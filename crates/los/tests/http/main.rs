@@ -7,6 +7,7 @@ mod support;
 mod api;
 mod audit;
 mod checks;
+mod crash;
 mod cli;
 mod deadline_rules;
 mod decision_pages;
