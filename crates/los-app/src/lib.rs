@@ -10,6 +10,7 @@ pub mod decisions;
 pub mod demo;
 mod demo_decisions;
 mod demo_persons;
+mod demo_plans;
 mod demo_referrals;
 mod demo_rng;
 pub mod legal_bases;

@@ -575,29 +575,52 @@ impl App {
         if coordinator != plan.header.coordinator {
             self.ensure_member(&mut tx, &grant, coordinator, organization, today).await?;
         }
+        if plan.header.consent_to_sharing && !header.consent_to_sharing {
+            // The person no longer lets the plan be shared: members from other organisations
+            // leave the team now, and with it their access (the person's wish acts at once).
+            let last_day = today.yesterday().unwrap_or(today);
+            for member in store::members(&mut tx, &grant).await? {
+                if member.to.is_none() && member.organization != organization && member.account != coordinator {
+                    store::end_member(&mut tx, &grant, &member.id, last_day).await?;
+                }
+            }
+        }
         let next = NextVersion { header, document, action: AuditAction::PlanUpdated, subject: None };
         self.save_plan_version(tx, ctx, &grant, &plan, version, next).await
     }
 
-    /// Applies `change` to the plan's document and saves it as a new version.
-    async fn change_document(
+    /// Opens the plan for a change of its document. (Two halves rather than one function taking
+    /// an async closure: the future of an `AsyncFnOnce` cannot be shown to be `Send`, which axum
+    /// handlers need.)
+    async fn open_document(
         &self,
         ctx: &RequestContext,
         actor: &Actor,
         person: PersonId,
-        version: i64,
-        change: impl AsyncFnOnce(&Self, &mut Tx, &mut PlanDocument) -> Result<String, Error>,
-    ) -> Result<i64, Error> {
+    ) -> Result<(Tx, PersonGrant, Plan), Error> {
         let (mut tx, grant) = self.begin_plan(ctx, actor, person, true).await?;
         let plan = Self::existing_plan(&mut tx, &grant).await?;
-        let mut document = plan.document.clone();
-        let subject = change(self, &mut tx, &mut document).await?;
+        Ok((tx, grant, plan))
+    }
+
+    /// Saves the changed document as a new version if the plan is still at `version`.
+    #[allow(clippy::too_many_arguments)]
+    async fn save_document(
+        &self,
+        tx: Tx,
+        ctx: &RequestContext,
+        grant: &PersonGrant,
+        plan: &Plan,
+        version: i64,
+        document: PlanDocument,
+        subject: String,
+    ) -> Result<i64, Error> {
         if plan.version != version {
             return Err(Error::Conflict { what: "plan" });
         }
         let header = plan.header.clone();
         let next = NextVersion { header, document, action: AuditAction::PlanUpdated, subject: Some(subject) };
-        self.save_plan_version(tx, ctx, &grant, &plan, version, next).await
+        self.save_plan_version(tx, ctx, grant, plan, version, next).await
     }
 
     /// Adds a goal (`goal` empty) or changes one.
@@ -610,20 +633,22 @@ impl App {
         goal: Option<&str>,
         fields: &GoalFields,
     ) -> Result<i64, Error> {
-        self.change_document(ctx, actor, person, version, async |_, _, document: &mut PlanDocument| match goal {
+        let (tx, grant, plan) = self.open_document(ctx, actor, person).await?;
+        let mut document = plan.document.clone();
+        let subject = match goal {
             None => {
                 let goal = plan::validate_goal(fields, new_id())?;
                 let id = goal.id.clone();
                 document.goals.push(goal);
-                Ok(id)
+                id
             }
             Some(id) => {
                 let slot = document.goals.iter_mut().find(|g| g.id == id).ok_or(Error::NotFound { what: "goal" })?;
                 *slot = plan::validate_goal(fields, id.to_string())?;
-                Ok(id.to_string())
+                id.to_string()
             }
-        })
-        .await
+        };
+        self.save_document(tx, ctx, &grant, &plan, version, document, subject).await
     }
 
     /// Removes a goal; measures that served it keep going without a goal.
@@ -635,18 +660,17 @@ impl App {
         version: i64,
         goal: &str,
     ) -> Result<i64, Error> {
-        self.change_document(ctx, actor, person, version, async |_, _, document: &mut PlanDocument| {
-            let before = document.goals.len();
-            document.goals.retain(|g| g.id != goal);
-            if document.goals.len() == before {
-                return Err(Error::NotFound { what: "goal" });
-            }
-            for measure in document.measures.iter_mut().filter(|m| m.goal.as_deref() == Some(goal)) {
-                measure.goal = None;
-            }
-            Ok(goal.to_string())
-        })
-        .await
+        let (tx, grant, plan) = self.open_document(ctx, actor, person).await?;
+        let mut document = plan.document.clone();
+        let before = document.goals.len();
+        document.goals.retain(|g| g.id != goal);
+        if document.goals.len() == before {
+            return Err(Error::NotFound { what: "goal" });
+        }
+        for measure in document.measures.iter_mut().filter(|m| m.goal.as_deref() == Some(goal)) {
+            measure.goal = None;
+        }
+        self.save_document(tx, ctx, &grant, &plan, version, document, goal.to_string()).await
     }
 
     /// Adds a measure (`measure` empty) or changes one. A service must exist in the catalogue
@@ -660,40 +684,33 @@ impl App {
         measure: Option<&str>,
         fields: &MeasureFields,
     ) -> Result<i64, Error> {
-        self.change_document(
-            ctx,
-            actor,
-            person,
-            version,
-            async |app: &Self, tx: &mut Tx, document: &mut PlanDocument| {
-                let mut v = Validator::new();
-                let id = measure.map(str::to_string).unwrap_or_else(new_id);
-                if let Some(existing) = measure
-                    && !document.measures.iter().any(|m| m.id == existing)
-                {
-                    return Err(Error::NotFound { what: "measure" });
-                }
-                let validated = merge(&mut v, plan::validate_measure(fields, id.clone(), &document.goals))?;
-                let (service, organization) = app.resolve_measure_owner(tx, fields, &mut v).await?;
-                if let Some(meeting) = fields.meeting.trim().parse::<MeetingId>().ok()
-                    && store::person_of_meeting(tx, meeting).await?.is_none()
-                {
-                    v.add("meeting", Reason::Unknown);
-                } else if !fields.meeting.trim().is_empty() && fields.meeting.trim().parse::<MeetingId>().is_err() {
-                    v.add("meeting", Reason::Unknown);
-                }
-                v.finish()?;
-                let Some(mut validated) = validated else { return Err(Error::Internal) };
-                validated.service = service;
-                validated.organization = organization;
-                match document.measures.iter_mut().find(|m| m.id == id) {
-                    Some(slot) => *slot = validated,
-                    None => document.measures.push(validated),
-                }
-                Ok(id)
-            },
-        )
-        .await
+        let (mut tx, grant, plan) = self.open_document(ctx, actor, person).await?;
+        let mut document = plan.document.clone();
+        let mut v = Validator::new();
+        let id = measure.map(str::to_string).unwrap_or_else(new_id);
+        if let Some(existing) = measure
+            && !document.measures.iter().any(|m| m.id == existing)
+        {
+            return Err(Error::NotFound { what: "measure" });
+        }
+        let validated = merge(&mut v, plan::validate_measure(fields, id.clone(), &document.goals))?;
+        let (service, organization) = self.resolve_measure_owner(&mut tx, fields, &mut v).await?;
+        if let Some(meeting) = fields.meeting.trim().parse::<MeetingId>().ok()
+            && store::person_of_meeting(&mut tx, meeting).await? != Some(grant.person())
+        {
+            v.add("meeting", Reason::Unknown);
+        } else if !fields.meeting.trim().is_empty() && fields.meeting.trim().parse::<MeetingId>().is_err() {
+            v.add("meeting", Reason::Unknown);
+        }
+        v.finish()?;
+        let Some(mut validated) = validated else { return Err(Error::Internal) };
+        validated.service = service;
+        validated.organization = organization;
+        match document.measures.iter_mut().find(|m| m.id == id) {
+            Some(slot) => *slot = validated,
+            None => document.measures.push(validated),
+        }
+        self.save_document(tx, ctx, &grant, &plan, version, document, id).await
     }
 
     async fn resolve_measure_owner(
@@ -744,15 +761,14 @@ impl App {
         version: i64,
         measure: &str,
     ) -> Result<i64, Error> {
-        self.change_document(ctx, actor, person, version, async |_, _, document: &mut PlanDocument| {
-            let before = document.measures.len();
-            document.measures.retain(|m| m.id != measure);
-            if document.measures.len() == before {
-                return Err(Error::NotFound { what: "measure" });
-            }
-            Ok(measure.to_string())
-        })
-        .await
+        let (tx, grant, plan) = self.open_document(ctx, actor, person).await?;
+        let mut document = plan.document.clone();
+        let before = document.measures.len();
+        document.measures.retain(|m| m.id != measure);
+        if document.measures.len() == before {
+            return Err(Error::NotFound { what: "measure" });
+        }
+        self.save_document(tx, ctx, &grant, &plan, version, document, measure.to_string()).await
     }
 
     /// Adds a member to the care team. The account must belong to the organisation given; a
@@ -832,7 +848,10 @@ impl App {
         if plan.version != version {
             return Err(Error::Conflict { what: "plan" });
         }
-        store::end_member(&mut tx, &grant, member, today).await?;
+        // The last day of a membership counts as a day in the team (the policy reads `to` as
+        // inclusive): ending it "today" with access gone at once makes yesterday the last day.
+        let last_day = today.yesterday().unwrap_or(today);
+        store::end_member(&mut tx, &grant, member, last_day).await?;
         let header = plan.header.clone();
         let document = plan.document.clone();
         let next = NextVersion {

@@ -12,6 +12,7 @@ mod me;
 mod municipalities;
 mod organizations;
 mod persons;
+mod plans;
 mod referrals;
 mod services;
 mod tokens;
@@ -53,6 +54,7 @@ pub use json::{ApiJson, ApiQuery};
         (name = "deadlines", description = "Statutory and local deadlines on working-day calendars"),
         (name = "referrals", description = "Referrals between services, waiting lists and waiting times"),
         (name = "decisions", description = "Decisions (vedtak) with legal basis, period, review date and appeals"),
+        (name = "plans", description = "Individual plans (IP/SIP), care teams, transitions and meetings"),
     )
 )]
 struct ApiDoc;
@@ -164,6 +166,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decisions::get_one, decisions::update))
         .routes(routes!(decisions::appeal))
         .routes(routes!(decisions::forward))
+        .routes(routes!(plans::create_plan))
+        .routes(routes!(plans::get_plan, plans::update_plan))
+        .routes(routes!(plans::history))
+        .routes(routes!(plans::add_goal))
+        .routes(routes!(plans::update_goal, plans::remove_goal))
+        .routes(routes!(plans::add_measure))
+        .routes(routes!(plans::update_measure, plans::remove_measure))
+        .routes(routes!(plans::add_member))
+        .routes(routes!(plans::end_member))
+        .routes(routes!(plans::add_transition))
+        .routes(routes!(plans::update_transition))
+        .routes(routes!(plans::schedule_meeting))
+        .routes(routes!(plans::get_meeting, plans::update_meeting))
+        .routes(routes!(plans::calendar))
+        .routes(routes!(plans::own_plans))
+        .routes(routes!(plans::coverage))
 }
 
 /// The OpenAPI document, built once.

@@ -6,6 +6,9 @@
 //! and English letters (æ ø å ä ö é, quotes, dashes); a character it lacks is shown as `?`
 //! rather than failing. Lines are wrapped by the font's own glyph widths and pages are added
 //! as needed; nothing here can panic on any input.
+//!
+//! The layout machinery (`Writer`, `Face`, the sizes and [`document`]) is shared with the
+//! printed individual plan (`plan_pdf.rs`).
 
 use std::sync::LazyLock;
 
@@ -20,20 +23,20 @@ use super::decision_letter::LetterPage;
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
 /// 2 cm margins, as the printed HTML letter.
-const MARGIN: f32 = 56.69;
-const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN;
+pub(super) const MARGIN: f32 = 56.69;
+pub(super) const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN;
 /// Where the body stops; the page number sits below it.
 const BOTTOM: f32 = MARGIN + 14.0;
 
-const BODY: f32 = 11.0;
-const H1: f32 = 16.0;
-const H2: f32 = 12.0;
+pub(super) const BODY: f32 = 11.0;
+pub(super) const H1: f32 = 16.0;
+pub(super) const H2: f32 = 12.0;
 /// Line height as a multiple of the font size.
 const LEADING: f32 = 1.4;
 /// Inner padding of the appeal box.
 const BOX_PAD: f32 = 8.0;
 
-struct Metrics {
+pub(super) struct Metrics {
     font: Option<ParsedFont>,
     units_per_em: f32,
 }
@@ -56,16 +59,16 @@ impl Metrics {
         width(c).or_else(|| width('?')).map(|w| f32::from(w) / self.units_per_em).unwrap_or(0.55)
     }
 
-    fn width(&self, text: &str, size: f32) -> f32 {
+    pub(super) fn width(&self, text: &str, size: f32) -> f32 {
         text.chars().map(|c| self.advance(c)).sum::<f32>() * size
     }
 }
 
 static REGULAR: LazyLock<Metrics> = LazyLock::new(|| Metrics::of(BuiltinFont::Helvetica));
-static BOLD: LazyLock<Metrics> = LazyLock::new(|| Metrics::of(BuiltinFont::HelveticaBold));
+pub(super) static BOLD: LazyLock<Metrics> = LazyLock::new(|| Metrics::of(BuiltinFont::HelveticaBold));
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Face {
+pub(super) enum Face {
     Regular,
     Bold,
 }
@@ -143,17 +146,17 @@ fn wrap(text: &str, face: Face, size: f32, width: f32) -> Vec<String> {
 }
 
 /// Lays text out top to bottom, page by page.
-struct Writer {
+pub(super) struct Writer {
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
     /// The top of the next line.
-    y: f32,
+    pub(super) y: f32,
     /// The top of the appeal box on this page, while inside it.
     box_top: Option<f32>,
 }
 
 impl Writer {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self { pages: Vec::new(), ops: Vec::new(), y: PAGE_H - MARGIN, box_top: None }
     }
 
@@ -178,7 +181,7 @@ impl Writer {
     }
 
     /// Room for `height` more on this page, or a new one.
-    fn ensure(&mut self, height: f32) {
+    pub(super) fn ensure(&mut self, height: f32) {
         let floor = if self.box_top.is_some() { BOTTOM + BOX_PAD } else { BOTTOM };
         if self.y - height < floor && self.y < PAGE_H - MARGIN - 1.0 {
             self.new_page();
@@ -199,7 +202,7 @@ impl Writer {
         ]);
     }
 
-    fn paragraph(&mut self, face: Face, size: f32, text: &str) {
+    pub(super) fn paragraph(&mut self, face: Face, size: f32, text: &str) {
         let height = size * LEADING;
         for line in wrap(text, face, size, self.width()) {
             self.ensure(height);
@@ -211,7 +214,7 @@ impl Writer {
     }
 
     /// A heading, kept on the same page as at least one line after it.
-    fn heading(&mut self, size: f32, text: &str) {
+    pub(super) fn heading(&mut self, size: f32, text: &str) {
         let lines = wrap(text, Face::Bold, size, self.width());
         let needed = lines.len().min(3) as f32 * size * LEADING + BODY * LEADING + size * 0.6;
         self.ensure(needed);
@@ -226,7 +229,7 @@ impl Writer {
     }
 
     /// Two columns, line by line: the letter's head and its list of what was decided.
-    fn columns(&mut self, left: (f32, f32, Vec<(Face, String)>), right: (f32, f32, Vec<(Face, String)>)) {
+    pub(super) fn columns(&mut self, left: (f32, f32, Vec<(Face, String)>), right: (f32, f32, Vec<(Face, String)>)) {
         let lay = |(x, width, parts): (f32, f32, Vec<(Face, String)>)| -> Vec<(f32, Face, String)> {
             parts
                 .into_iter()
@@ -247,12 +250,12 @@ impl Writer {
         }
     }
 
-    fn open_box(&mut self) {
+    pub(super) fn open_box(&mut self) {
         self.box_top = Some(self.y);
         self.y -= BOX_PAD;
     }
 
-    fn close_box(&mut self) {
+    pub(super) fn close_box(&mut self) {
         let Some(top) = self.box_top.take() else { return };
         let bottom = self.y - BOX_PAD;
         self.ops.extend([
@@ -372,7 +375,12 @@ pub(super) fn render(letter: &LetterPage) -> Vec<u8> {
     w.paragraph(Face::Regular, BODY, &tr.t("letter-questions"));
     w.paragraph(Face::Regular, BODY, &format!("{}\n{}", tr.t("letter-regards"), letter.organization));
 
-    let mut doc = PdfDocument::new(&clean(&letter.title));
+    document(&letter.title, w)
+}
+
+/// The laid-out pages as a PDF titled `title`.
+pub(super) fn document(title: &str, w: Writer) -> Vec<u8> {
+    let mut doc = PdfDocument::new(&clean(title));
     doc.metadata.info.creator = "Los".to_string();
     doc.metadata.info.producer = "Los".to_string();
     doc.pages =

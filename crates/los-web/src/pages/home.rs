@@ -8,6 +8,8 @@ use axum::response::Response;
 use axum::routing::get;
 
 use los_app::deadlines::DeadlineLine;
+use los_app::plans::OwnPlans;
+use los_core::Error;
 use los_core::deadline::DueStatus;
 
 use crate::auth::{Ctx, SignedIn};
@@ -30,6 +32,88 @@ struct HomePage {
     /// `None` for roles that have no deadlines to see (analysts) or without a role.
     my_deadlines: Option<Vec<DeadlineRow>>,
     organization_deadlines: Option<Vec<DeadlineRow>>,
+    /// The coordinator's section; `None` for analysts and those without a role.
+    own: Option<OwnSection>,
+}
+
+/// The coordinator's section: plans I coordinate, next meetings, transitions due.
+struct OwnSection {
+    plans: Vec<OwnPlanRow>,
+    meetings: Vec<OwnMeetingRow>,
+    transitions: Vec<OwnTransitionRow>,
+    hidden: usize,
+}
+
+struct OwnPlanRow {
+    href: String,
+    person: String,
+    phase: String,
+    next_revision: String,
+    /// `overdue`, `soon` or empty.
+    state: &'static str,
+}
+
+struct OwnMeetingRow {
+    href: String,
+    when: String,
+    person: String,
+    place: String,
+}
+
+struct OwnTransitionRow {
+    href: String,
+    person: String,
+    kind: String,
+    due_on: String,
+    overdue_items: Vec<String>,
+}
+
+fn own_section(tr: Tr, own: OwnPlans) -> OwnSection {
+    OwnSection {
+        plans: own
+            .plans
+            .into_iter()
+            .map(|line| OwnPlanRow {
+                href: format!("/persons/{}/plan", line.person),
+                person: line.person_name,
+                phase: tr.t(&format!("phase-{}", line.phase.code())),
+                next_revision: line.next_revision.to_string(),
+                state: if line.revision_overdue {
+                    "overdue"
+                } else if line.revision_due_soon {
+                    "soon"
+                } else {
+                    ""
+                },
+            })
+            .collect(),
+        meetings: own
+            .meetings
+            .into_iter()
+            .map(|line| OwnMeetingRow {
+                href: format!("/meetings/{}", line.meeting),
+                when: crate::pages::persons::local_time(line.starts_at),
+                person: line.person_name,
+                place: line.place,
+            })
+            .collect(),
+        transitions: own
+            .transitions
+            .into_iter()
+            .map(|line| OwnTransitionRow {
+                href: format!("/persons/{}/plan#transitions", line.person),
+                person: line.person_name,
+                kind: tr.t(&format!("plan-transition-{}", line.transition.kind.code())),
+                due_on: line.transition.due_on.to_string(),
+                overdue_items: line
+                    .overdue_items
+                    .iter()
+                    .map(|item| tr.t(&format!("plan-item-{}", item.code())))
+                    .collect(),
+            })
+            .collect(),
+        hidden: own.hidden,
+    }
 }
 
 /// One line of "my deadlines", translated.
@@ -90,6 +174,15 @@ async fn home(
         }
         _ => (None, None),
     };
+    // Analysts see aggregates only: the use case refuses them, so they are not asked.
+    let own = match &session.actor {
+        Some(actor) if actor.role != los_core::account::Role::Analyst => match state.app.own_plans(&ctx, actor).await {
+            Ok(own) => Some(own_section(layout.tr, own)),
+            Err(Error::Forbidden) => None,
+            Err(error) => return crate::pages::failure(layout.tr, &error),
+        },
+        _ => None,
+    };
     let page = HomePage {
         layout: layout.clone(),
         first_name: session.account.display_name.split_whitespace().next().unwrap_or_default().to_string(),
@@ -98,6 +191,7 @@ async fn home(
         recovery_codes_left,
         my_deadlines,
         organization_deadlines,
+        own,
     };
     layout.render(&page)
 }

@@ -12,11 +12,15 @@ mod decisions;
 mod emergency;
 mod home;
 mod login;
+mod meetings;
 mod municipalities;
 mod municipality_forms;
 mod organizations;
 mod persons;
 mod persons_forms;
+mod plan_forms;
+mod plan_pdf;
+mod plans;
 mod referrals;
 pub(crate) mod service_form;
 
@@ -50,6 +54,10 @@ pub fn router() -> Router<AppState> {
         .merge(decision_letter::router())
         .merge(decisions::router())
         .merge(referrals::router())
+        .merge(plans::router())
+        .merge(plan_forms::router())
+        .merge(meetings::router())
+        .merge(plan_pdf::router())
 }
 
 #[derive(Debug, Clone)]

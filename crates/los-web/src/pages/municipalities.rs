@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use los_core::municipality::population_for;
 
-use crate::auth::SignedIn;
+use crate::auth::{Ctx, SignedIn};
 use crate::layout::Layout;
 use crate::pages::{failure, grouped};
 use crate::state::AppState;
@@ -34,6 +34,17 @@ pub struct RegionRow {
     pub population: String,
 }
 
+/// Plan coverage of one municipality (issue 4): persons with an active episode at its
+/// services, how many have a plan and a coordinator. A count hidden for analysts is `None`.
+pub struct CoverageRow {
+    pub name: String,
+    pub active: String,
+    pub with_plan: String,
+    pub with_coordinator: String,
+    pub share: String,
+    pub suppressed: bool,
+}
+
 #[derive(Template)]
 #[template(path = "municipalities.html")]
 struct ListPage {
@@ -42,9 +53,17 @@ struct ListPage {
     can_edit: bool,
     municipalities: Vec<MunicipalityRow>,
     regions: Vec<RegionRow>,
+    /// `None` without a role (nobody to ask the policy for).
+    coverage: Option<Vec<CoverageRow>>,
+    coverage_suppressed: bool,
 }
 
-async fn list(State(state): State<AppState>, headers: HeaderMap, SignedIn(session): SignedIn) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Ctx(ctx): Ctx,
+    SignedIn(session): SignedIn,
+) -> Response {
     let layout = Layout::new(&state, &headers, Some(&session), "/municipalities");
     let (municipalities, regions) = match (state.app.list_municipalities().await, state.app.list_regions().await) {
         (Ok(m), Ok(r)) => (m, r),
@@ -78,6 +97,42 @@ async fn list(State(state): State<AppState>, headers: HeaderMap, SignedIn(sessio
             population: population_for(&m.populations, year).map(grouped).unwrap_or_else(|| unknown.clone()),
         })
         .collect();
+    let coverage = match &session.actor {
+        Some(actor) => {
+            let hidden = layout.t("plan-coverage-suppressed");
+            let shown = |n: Option<i64>| n.map(grouped).unwrap_or_else(|| hidden.clone());
+            let mut list = Vec::new();
+            for m in &municipalities {
+                match state.app.plan_coverage(&ctx, actor, m.id).await {
+                    Ok(c) => list.push(CoverageRow {
+                        name: m.name.clone(),
+                        active: shown(c.with_active_episode),
+                        with_plan: shown(c.with_plan),
+                        with_coordinator: shown(c.with_coordinator),
+                        share: match (c.plan_share_percent(), c.with_active_episode) {
+                            (Some(share), _) => format!("{share}\u{a0}%"),
+                            (None, Some(0)) => "–".into(),
+                            (None, _) => hidden.clone(),
+                        },
+                        suppressed: c.suppressed,
+                    }),
+                    Err(los_core::Error::Forbidden) => {}
+                    Err(error) => return failure(layout.tr, &error),
+                }
+            }
+            Some(list)
+        }
+        None => None,
+    };
     let can_edit = layout.user.as_ref().is_some_and(|u| u.is_admin);
-    layout.render(&ListPage { layout: layout.clone(), year, can_edit, municipalities: rows, regions: region_rows })
+    let coverage_suppressed = coverage.as_ref().is_some_and(|rows| rows.iter().any(|c| c.suppressed));
+    layout.render(&ListPage {
+        layout: layout.clone(),
+        year,
+        can_edit,
+        municipalities: rows,
+        regions: region_rows,
+        coverage,
+        coverage_suppressed,
+    })
 }

@@ -285,9 +285,11 @@ enum Route {
     SendReferral,
     ListDecisions,
     RecordDecision,
+    ReadPlan,
+    CreatePlan,
 }
 
-const ROUTES: [Route; 18] = [
+const ROUTES: [Route; 20] = [
     Route::View,
     Route::Update,
     Route::AddRelative,
@@ -306,6 +308,8 @@ const ROUTES: [Route; 18] = [
     Route::SendReferral,
     Route::ListDecisions,
     Route::RecordDecision,
+    Route::ReadPlan,
+    Route::CreatePlan,
 ];
 
 impl Route {
@@ -330,6 +334,8 @@ impl Route {
             Route::SendReferral => "referral_sent",
             Route::ListDecisions => "decisions_viewed",
             Route::RecordDecision => "decision_recorded",
+            Route::ReadPlan => "plan_viewed",
+            Route::CreatePlan => "plan_created",
         }
     }
 }
@@ -345,6 +351,9 @@ enum Expect {
     DeniedByRole,
     /// Search only: 200, the person is not among the hits and no event names them.
     Hidden,
+    /// Routes that name the person in the body (`POST /plans`): 422 `person`/`not-allowed`, and
+    /// an `access_denied`/`denied` event about the person.
+    DeniedAsField,
 }
 
 fn expected(relation: Relation, route: Route) -> Expect {
@@ -353,20 +362,29 @@ fn expected(relation: Relation, route: Route) -> Expect {
     use Route as T;
     let ordinary = matches!(relation, R::Episode | R::AdminSameOrganization | R::LeaderSameOrganization);
     let created = |route: Route| match route {
-        T::View | T::Update | T::AccessLog | T::Search | T::ListReferrals | T::ListDecisions => Allowed(200),
+        T::View | T::Update | T::AccessLog | T::Search | T::ListReferrals | T::ListDecisions | T::ReadPlan => {
+            Allowed(200)
+        }
         T::AddRelative
         | T::StartEpisode
         | T::GiveConsent
         | T::SetBlock
         | T::OpenEmergency
         | T::SendReferral
-        | T::RecordDecision => Allowed(201),
+        | T::RecordDecision
+        | T::CreatePlan => Allowed(201),
         _ => Allowed(204),
     };
     if ordinary {
         return created(route);
     }
     match (relation, route) {
+        // The person is a field of the body: a refusal is that field's error, audited.
+        (_, T::CreatePlan) => DeniedAsField,
+        // Emergency access reads every category, the plan included.
+        (R::Emergency, T::ReadPlan) => Allowed(200),
+        // The consents here cover identity and referrals, not the plan.
+        (_, T::ReadPlan) => Denied,
         (R::Analyst, T::Search | T::OpenEmergency) => DeniedByRole,
         (R::Analyst, _) => Denied,
         // Emergency access is refused only to blocked callers and analysts.
@@ -527,7 +545,21 @@ async fn request(
                 "extent": "2 timer per uke", "valid_from": today, "grounds": "Behovet er kartlagt sammen med deg."});
             send(server, token, Method::POST, &format!("{p}/decisions"), Some(body)).await
         }
+        Route::ReadPlan => send(server, token, Method::GET, &format!("{p}/plan"), None).await,
+        Route::CreatePlan => send(server, token, Method::POST, "/api/v1/plans", Some(plan_body(s.id, w))).await,
     }
+}
+
+fn plan_body(person: PersonId, w: &World) -> Value {
+    json!({"person": person.to_string(), "phase": "treatment", "period_from": w.today.to_string(),
+        "period_to": (w.today + jiff::Span::new().days(300)).to_string(),
+        "next_revision": (w.today + jiff::Span::new().days(90)).to_string()})
+}
+
+/// Gives the subject a plan made by the caseworker with the episode (to be read).
+async fn plan_for(server: &TestServer, w: &World, s: &Subject) {
+    let response = send(server, &w.a_case.token, Method::POST, "/api/v1/plans", Some(plan_body(s.id, w))).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
 }
 
 async fn authorisation_matrix(server: &TestServer) {
@@ -542,6 +574,9 @@ async fn authorisation_matrix(server: &TestServer) {
             let s = subject(server, &w, relation, n, route == Route::Link).await;
             let target =
                 if route == Route::Link { Some(subject(server, &w, relation, n + 1, false).await) } else { None };
+            if route == Route::ReadPlan {
+                plan_for(server, &w, &s).await;
+            }
             let expect = expected(relation, route);
             let before = last_seq(server).await;
             let response = request(server, &w, &c, route, &s, target.as_ref()).await;
@@ -559,6 +594,9 @@ async fn authorisation_matrix(server: &TestServer) {
                 }
                 Expect::DeniedByRole => {
                     (403, events_since(server, before, actor, "access_denied", "denied", None).await)
+                }
+                Expect::DeniedAsField => {
+                    (422, events_since(server, before, actor, "access_denied", "denied", Some(s.id)).await)
                 }
                 Expect::Hidden => {
                     let named = events_since(server, before, actor, "persons_searched", "success", Some(s.id)).await;
@@ -584,6 +622,12 @@ async fn authorisation_matrix(server: &TestServer) {
                     failures.push(format!("{name}: the search list shows the number unmasked"));
                 }
             }
+            if expect == Expect::DeniedAsField {
+                let body: Value = serde_json::from_str(&text).unwrap();
+                if field_errors(&body) != [("person".to_string(), "not-allowed".to_string())] {
+                    failures.push(format!("{name}: expected person/not-allowed, got {text}"));
+                }
+            }
             if route == Route::View && status == 200 {
                 let body: Value = serde_json::from_str(&text).unwrap();
                 let episodes_shown = body.get("episodes").is_some();
@@ -602,6 +646,8 @@ async fn authorisation_matrix(server: &TestServer) {
     let routes: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, p.clone(), None),
         (Method::GET, format!("{p}/access-log"), None),
+        (Method::GET, format!("{p}/plan"), None),
+        (Method::GET, format!("{p}/plan/history"), None),
         (Method::POST, format!("{p}/relatives"), Some(json!({"name": "Per Pårørende", "relation": "parent"}))),
         (Method::DELETE, format!("{p}/relatives/{}", RelativeId::generate()), None),
         (Method::POST, format!("{p}/episodes"), Some(json!({"service": w.service_a2, "start": w.today.to_string()}))),
