@@ -9,6 +9,7 @@ pub mod deadlines;
 pub mod decisions;
 pub mod demo;
 mod demo_decisions;
+pub mod demo_national;
 mod demo_persons;
 mod demo_plans;
 mod demo_referrals;

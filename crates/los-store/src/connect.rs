@@ -139,6 +139,15 @@ fn settled(conn: &sqlx::AnyConnection) -> bool {
     clean
 }
 
+/// On release: first lets the connection carry out what is queued on it (the rollback of a
+/// transaction dropped without commit), then asks whether it is settled. A connection that
+/// cannot even answer is closed too.
+async fn settle(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    conn.ping().await?;
+    Ok(settled(conn))
+}
+
 impl Store {
     pub async fn connect(url: &DatabaseUrl, options: &StoreOptions) -> Result<Store, ConnectError> {
         sqlx::any::install_default_drivers();
@@ -152,7 +161,7 @@ impl Store {
                     .max_connections(options.max_connections)
                     .acquire_timeout(options.acquire_timeout)
                     .before_acquire(|conn, _| Box::pin(async move { Ok(settled(conn)) }))
-                    .after_release(|conn, _| Box::pin(async move { Ok(settled(conn)) }))
+                    .after_release(|conn, _| Box::pin(async move { settle(conn).await }))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute("SET TIME ZONE 'UTC'").await?;
@@ -191,7 +200,7 @@ impl Store {
                 .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
                 .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(3600)) })
                 .before_acquire(|conn, _| Box::pin(async move { Ok(settled(conn)) }))
-                .after_release(|conn, _| Box::pin(async move { Ok(settled(conn)) }))
+                .after_release(|conn, _| Box::pin(async move { settle(conn).await }))
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         // WAL lets readers work beside the writer; FULL sync makes every

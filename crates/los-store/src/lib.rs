@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bulk;
 mod connect;
 pub mod consents;
 pub mod deadline_rules;

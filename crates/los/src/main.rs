@@ -40,13 +40,31 @@ enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the demo organisations and one account per role (idempotent).
-    Demo,
+    Demo(DemoArgs),
     /// Manage staff accounts.
     #[command(subcommand)]
     Account(AccountCommand),
     /// Work with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// `town`: one municipality's service chain (the default); `national`: 356 municipalities,
+    /// 200,000 persons, a million referrals, two million decisions, 80,000 plans and five million
+    /// audit events on top of it, for measuring Los at the size of a country (takes minutes).
+    #[arg(long, value_enum, default_value = "town")]
+    scale: DemoScale,
+    /// Seed of the national data (the same seed gives the same installation).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DemoScale {
+    Town,
+    National,
 }
 
 #[derive(Debug, Args)]
@@ -197,8 +215,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database is up to date");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo => {
+        Command::Demo(args) => {
             let app = app(open_store(&config).await?, &config, true);
+            if args.scale == DemoScale::National {
+                let figures = app
+                    .load_national_demo(los_app::demo_national::NationalScale::NATIONAL, args.seed)
+                    .await
+                    .map_err(describe)?;
+                println!(
+                    "national demo loaded in {} s: {} regions, {} municipalities, {} organisations, {} services, \
+                     {} accounts, {} persons, {} episodes, {} referrals ({} steps), {} decisions, {} plans, {} audit events",
+                    figures.seconds,
+                    figures.regions,
+                    figures.municipalities,
+                    figures.organizations,
+                    figures.services,
+                    figures.accounts,
+                    figures.persons,
+                    figures.episodes,
+                    figures.referrals,
+                    figures.referral_steps,
+                    figures.decisions,
+                    figures.plans,
+                    figures.audit_events
+                );
+                println!("national logins: koordinator-9001 … koordinator-9356, leder-9001 … leder-9356");
+            }
             print_demo_logins(&app.load_demo().await.map_err(describe)?);
             Ok(ExitCode::SUCCESS)
         }

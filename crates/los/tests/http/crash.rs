@@ -33,7 +33,7 @@ fn free_port() -> u16 {
 
 /// Starts `los serve` on the test's database and waits until it is ready.
 async fn start_binary(database_url: &str, port: u16) -> Child {
-    let child = los()
+    let mut child = los()
         .args(["--database", database_url, "serve", "--listen", &format!("127.0.0.1:{port}")])
         .env("LOS_SECURE_COOKIES", "false")
         .stdout(Stdio::null())
@@ -50,6 +50,8 @@ async fn start_binary(database_url: &str, port: u16) -> Child {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("los serve did not become ready");
 }
 

@@ -15,6 +15,7 @@ mod decision_pdf;
 mod decisions;
 mod login;
 mod municipalities;
+mod national;
 mod person_pages;
 mod persons;
 mod plan_pages;

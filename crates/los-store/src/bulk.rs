@@ -1,0 +1,195 @@
+//! Bulk loading for the national-scale synthetic installation (`los demo --scale national`):
+//! many rows per statement, and the audit chain extended by many events at once. Nothing else
+//! uses it; ordinary writes go through the per-table modules with their grants.
+
+use los_core::Error;
+use los_core::audit::{AuditRecord, chain_hash};
+
+use crate::dialect::{backend_of, lock_audit_head};
+use crate::util::get;
+use crate::{Tx, map_sqlx};
+
+/// One value of a bulk row. Nulls are typed, since PostgreSQL refuses a text null in a
+/// number column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Text(String),
+    Int(i64),
+    NullText,
+    NullInt,
+}
+
+impl From<String> for Value {
+    fn from(value: String) -> Self {
+        Value::Text(value)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(value: &str) -> Self {
+        Value::Text(value.to_string())
+    }
+}
+
+impl From<i64> for Value {
+    fn from(value: i64) -> Self {
+        Value::Int(value)
+    }
+}
+
+impl From<Option<String>> for Value {
+    fn from(value: Option<String>) -> Self {
+        value.map(Value::Text).unwrap_or(Value::NullText)
+    }
+}
+
+impl From<Option<i64>> for Value {
+    fn from(value: Option<i64>) -> Self {
+        value.map(Value::Int).unwrap_or(Value::NullInt)
+    }
+}
+
+/// Bind parameters per statement. PostgreSQL takes up to 65 535 and each statement is a round
+/// trip, so many. SQLite's driver looks each `$N` up by name, which SQLite answers by walking
+/// the statement's parameter list: the cost grows with the square of the parameters, so few.
+fn parameters_per_statement(backend: crate::Backend) -> usize {
+    match backend {
+        crate::Backend::Sqlite => 500,
+        crate::Backend::Postgres => 30_000,
+    }
+}
+/// Rows per statement at most, however narrow the table.
+const ROWS_PER_STATEMENT: usize = 1_000;
+
+/// Inserts `rows` into `table` (`columns` in order), many rows per statement. Table and column
+/// names come from the code, never from outside.
+pub async fn insert_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<(), Error> {
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let per_statement = (parameters_per_statement(backend_of(tx)) / columns.len()).clamp(1, ROWS_PER_STATEMENT);
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut parameter = 0;
+        for (index, row) in chunk.iter().enumerate() {
+            if row.len() != columns.len() {
+                return Err(Error::Internal);
+            }
+            if index > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for column in 0..columns.len() {
+                parameter += 1;
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&parameter.to_string());
+            }
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            for value in row {
+                query = match value {
+                    Value::Text(text) => query.bind(text.as_str()),
+                    Value::Int(number) => query.bind(*number),
+                    Value::NullText => query.bind(None::<String>),
+                    Value::NullInt => query.bind(None::<i64>),
+                };
+            }
+        }
+        query.execute(&mut **tx).await.map_err(map_sqlx)?;
+    }
+    tracing::debug!(table, rows = rows.len(), ms = started.elapsed().as_millis() as u64, "bulk insert");
+    Ok(())
+}
+
+/// Head moves per statement when the head is walked forward after a bulk append.
+const HEAD_STEPS_PER_STATEMENT: usize = 1_000;
+
+/// Appends `records` to the audit chain in order, with the same hashes [`crate::audit::append`]
+/// would give them, and moves the head. The head may only move forward by one (a trigger guards
+/// it), so it is walked forward step by step, a thousand steps per statement.
+pub async fn append_audit(tx: &mut Tx, records: &[AuditRecord]) -> Result<i64, Error> {
+    let backend = backend_of(tx);
+    let head = sqlx::query(lock_audit_head(backend)).fetch_one(&mut **tx).await.map_err(map_sqlx)?;
+    let mut seq: i64 = get(&head, "seq")?;
+    let mut prev_hash: String = get(&head, "hash")?;
+    let columns = [
+        "seq",
+        "at_micros",
+        "action",
+        "outcome",
+        "actor_account",
+        "actor_organization",
+        "actor_role",
+        "person",
+        "subject",
+        "reason",
+        "request_id",
+        "client_address",
+        "prev_hash",
+        "hash",
+    ];
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        seq += 1;
+        let hash = chain_hash(&prev_hash, seq, record);
+        rows.push(vec![
+            Value::Int(seq),
+            Value::Int(record.at_micros),
+            Value::Text(record.action.clone()),
+            Value::Text(record.outcome.clone()),
+            record.actor_account.clone().into(),
+            record.actor_organization.clone().into(),
+            record.actor_role.clone().into(),
+            record.person.clone().into(),
+            record.subject.clone().into(),
+            record.reason.clone().into(),
+            record.request_id.clone().into(),
+            record.client_address.clone().into(),
+            Value::Text(std::mem::replace(&mut prev_hash, hash.clone())),
+            Value::Text(hash),
+        ]);
+    }
+    insert_rows(tx, "audit_events", &columns, &rows).await?;
+    let steps = records.len();
+    let walking = std::time::Instant::now();
+    if steps == 0 {
+        return Ok(seq);
+    }
+    let one_step = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1;";
+    let mut walked = 0;
+    while walked + 1 < steps {
+        let now = (steps - 1 - walked).min(HEAD_STEPS_PER_STATEMENT);
+        sqlx::raw_sql(&one_step.repeat(now)).execute(&mut **tx).await.map_err(map_sqlx)?;
+        walked += now;
+    }
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(&prev_hash)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_sqlx)?;
+    tracing::debug!(steps, ms = walking.elapsed().as_millis() as u64, "audit head walked");
+    Ok(seq)
+}
+
+/// The number of rows in `table` (a name from the code).
+pub async fn count_rows(tx: &mut Tx, table: &str) -> Result<i64, Error> {
+    let row =
+        sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}")).fetch_one(&mut **tx).await.map_err(map_sqlx)?;
+    get(&row, "n")
+}
+
+/// Every person identifier in use, so that generated ones never collide with them.
+pub async fn person_identifiers(tx: &mut Tx) -> Result<Vec<String>, Error> {
+    let rows = sqlx::query("SELECT identifier FROM persons WHERE identifier IS NOT NULL")
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(map_sqlx)?;
+    rows.iter().map(|row| get(row, "identifier")).collect()
+}
