@@ -81,10 +81,21 @@ pub enum AuditAction {
     DeadlineRuleCreated,
     DeadlineRuleUpdated,
     CalendarOptionChanged,
+    // Housing, tallies and dashboards (issue 6).
+    HousingUnitCreated,
+    HousingUnitUpdated,
+    StayRecorded,
+    StayEnded,
+    StaysViewed,
+    VacancyViewed,
+    TallyCountersChanged,
+    TallyRecorded,
+    TalliesViewed,
+    DashboardViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 63] = [
+    pub const ALL: [AuditAction; 73] = [
         AuditAction::LoginPassword,
         AuditAction::LoginSecondFactor,
         AuditAction::LoginRecoveryCode,
@@ -148,6 +159,17 @@ impl AuditAction {
         AuditAction::DeadlineRuleCreated,
         AuditAction::DeadlineRuleUpdated,
         AuditAction::CalendarOptionChanged,
+        // Housing, tallies and dashboards (issue 6).
+        AuditAction::HousingUnitCreated,
+        AuditAction::HousingUnitUpdated,
+        AuditAction::StayRecorded,
+        AuditAction::StayEnded,
+        AuditAction::StaysViewed,
+        AuditAction::VacancyViewed,
+        AuditAction::TallyCountersChanged,
+        AuditAction::TallyRecorded,
+        AuditAction::TalliesViewed,
+        AuditAction::DashboardViewed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -215,6 +237,17 @@ impl AuditAction {
             AuditAction::DeadlineRuleCreated => "deadline_rule_created",
             AuditAction::DeadlineRuleUpdated => "deadline_rule_updated",
             AuditAction::CalendarOptionChanged => "calendar_option_changed",
+            // Housing, tallies and dashboards (issue 6).
+            AuditAction::HousingUnitCreated => "housing_unit_created",
+            AuditAction::HousingUnitUpdated => "housing_unit_updated",
+            AuditAction::StayRecorded => "stay_recorded",
+            AuditAction::StayEnded => "stay_ended",
+            AuditAction::StaysViewed => "stays_viewed",
+            AuditAction::VacancyViewed => "vacancy_viewed",
+            AuditAction::TallyCountersChanged => "tally_counters_changed",
+            AuditAction::TallyRecorded => "tally_recorded",
+            AuditAction::TalliesViewed => "tallies_viewed",
+            AuditAction::DashboardViewed => "dashboard_viewed",
         }
     }
 

@@ -795,3 +795,15 @@ audit-action-deadline_rule_created = Deadline rule created
 audit-action-deadline_rule_updated = Deadline rule changed
 audit-action-calendar_option_changed = Calendar option changed
 letter-download-pdf = Download as PDF
+# Housing, tallies and dashboards (issue 6)
+reason-negative = must not be negative
+audit-action-housing_unit_created = Housing unit created
+audit-action-housing_unit_updated = Housing unit updated
+audit-action-stay_recorded = Stay recorded
+audit-action-stay_ended = Stay ended
+audit-action-stays_viewed = Stays viewed
+audit-action-vacancy_viewed = Vacancies viewed
+audit-action-tally_counters_changed = Tally counters changed
+audit-action-tally_recorded = Tally recorded
+audit-action-tallies_viewed = Tallies viewed
+audit-action-dashboard_viewed = Dashboard viewed

@@ -795,3 +795,15 @@ audit-action-deadline_rule_created = Fristregel opprettet
 audit-action-deadline_rule_updated = Fristregel endret
 audit-action-calendar_option_changed = Kalenderinnstilling endret
 letter-download-pdf = Last ned som PDF
+# Housing, tallies and dashboards (issue 6)
+reason-negative = kan ikke være negativt
+audit-action-housing_unit_created = Boenhet opprettet
+audit-action-housing_unit_updated = Boenhet endret
+audit-action-stay_recorded = Opphold registrert
+audit-action-stay_ended = Opphold avsluttet
+audit-action-stays_viewed = Opphold vist
+audit-action-vacancy_viewed = Ledige plasser vist
+audit-action-tally_counters_changed = Tellere endret
+audit-action-tally_recorded = Dagstall registrert
+audit-action-tallies_viewed = Dagstall vist
+audit-action-dashboard_viewed = Nøkkeltall vist

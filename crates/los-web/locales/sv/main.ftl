@@ -795,3 +795,15 @@ audit-action-deadline_rule_created = Fristregel skapad
 audit-action-deadline_rule_updated = Fristregel ändrad
 audit-action-calendar_option_changed = Kalenderinställning ändrad
 letter-download-pdf = Ladda ner som PDF
+# Housing, tallies and dashboards (issue 6)
+reason-negative = får inte vara negativt
+audit-action-housing_unit_created = Boendeenhet skapad
+audit-action-housing_unit_updated = Boendeenhet ändrad
+audit-action-stay_recorded = Vistelse registrerad
+audit-action-stay_ended = Vistelse avslutad
+audit-action-stays_viewed = Vistelser visade
+audit-action-vacancy_viewed = Lediga platser visade
+audit-action-tally_counters_changed = Räknare ändrade
+audit-action-tally_recorded = Dagsräkning registrerad
+audit-action-tallies_viewed = Dagsräkningar visade
+audit-action-dashboard_viewed = Nyckeltal visade
