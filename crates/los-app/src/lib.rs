@@ -20,6 +20,10 @@ pub mod referrals;
 pub mod secrets;
 pub mod services;
 pub mod tokens;
+// Housing, tallies and dashboards (issue 6).
+pub mod dashboards;
+pub mod housing;
+pub mod tallies;
 
 use std::sync::Arc;
 

@@ -158,6 +158,8 @@ impl Grid {
 
     /// Lines (rows, then columns) with exactly one hidden entry hide their smallest other
     /// entry, a non-zero one when there is one. Returns whether anything was hidden.
+    // Positions index rows and columns of the same grid; iterators would hide the symmetry.
+    #[allow(clippy::needless_range_loop)]
     fn hide_lone_entries(&self, hidden: &mut [Vec<bool>]) -> bool {
         let (height, width) = (self.height(), self.width());
         let mut changed = false;
@@ -268,6 +270,7 @@ mod tests {
     }
 
     /// Gaussian elimination over the rationals (as f64 on small integer matrices): the rank.
+    #[allow(clippy::needless_range_loop)]
     fn rank(mut matrix: Vec<Vec<f64>>) -> usize {
         let columns = matrix.first().map(Vec::len).unwrap_or(0);
         let mut rank = 0;
@@ -430,12 +433,9 @@ mod tests {
             for (r, line) in grid.iter().enumerate() {
                 for (c, entry) in line.iter().enumerate() {
                     let value = values[r][c];
-                    match entry {
-                        Some(shown) => {
-                            prop_assert_eq!(*shown, value);
-                            prop_assert!(value == 0 || value >= SMALL_CELL_MIN);
-                        }
-                        None => {}
+                    if let Some(shown) = entry {
+                        prop_assert_eq!(*shown, value);
+                        prop_assert!(value == 0 || value >= SMALL_CELL_MIN);
                     }
                 }
             }

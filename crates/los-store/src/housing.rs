@@ -450,3 +450,15 @@ pub async fn stays_of_person(tx: &mut Tx, grant: &PersonGrant) -> Result<Vec<Sta
         .map_err(map_sqlx)?;
     rows.iter().map(stay_from_row).collect()
 }
+
+/// Takes the unit's row lock for the rest of the transaction, so that two stays recorded at
+/// once on PostgreSQL are checked against the capacity one after the other (SQLite has a single
+/// writer already).
+pub async fn lock_unit(tx: &mut Tx, unit: HousingUnitId) -> Result<(), Error> {
+    sqlx::query("UPDATE housing_units SET version = version WHERE id = $1")
+        .bind(unit.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(map_sqlx)?;
+    Ok(())
+}
