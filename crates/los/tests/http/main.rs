@@ -21,3 +21,5 @@ mod referrals;
 mod security;
 mod services;
 mod store;
+// Housing, tallies and dashboards (issue 6).
+mod housing;
