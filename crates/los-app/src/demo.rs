@@ -444,6 +444,7 @@ impl App {
         logins.extend(self.load_demo_persons(&ctx, &organization_ids).await?);
         self.load_demo_referrals(&ctx, &organization_ids).await?;
         self.load_demo_decisions(&ctx, &organization_ids).await?;
+        self.load_demo_housing(&ctx, &organization_ids).await?;
         Ok(logins)
     }
 }

@@ -22,6 +22,7 @@ pub mod services;
 pub mod tokens;
 // Housing, tallies and dashboards (issue 6).
 pub mod dashboards;
+mod demo_housing;
 pub mod housing;
 pub mod tallies;
 
