@@ -129,6 +129,15 @@ impl App {
         Ok(saved)
     }
 
+    /// The units of the services the actor's organisation provides (no person): where its
+    /// staff can record stays.
+    pub async fn units_of_own_organization(&self, actor: &Actor) -> Result<Vec<Unit>, Error> {
+        let services: Vec<ServiceId> =
+            self.services_provided_by(actor.organization).await?.into_iter().map(|s| s.id).collect();
+        let mut tx = self.store.read().await?;
+        store::units_of_services(&mut tx, &services).await
+    }
+
     /// A unit as it is stored (no person), for forms and ETags.
     pub async fn unit(&self, ctx: &RequestContext, actor: &Actor, id: HousingUnitId) -> Result<Unit, Error> {
         let unit = self.unit_or_not_found(id).await?;

@@ -19,6 +19,8 @@ mod persons;
 mod persons_forms;
 mod referrals;
 pub(crate) mod service_form;
+// Housing, tallies and dashboards (issue 6).
+mod housing;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -50,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(decision_letter::router())
         .merge(decisions::router())
         .merge(referrals::router())
+        .merge(housing::router())
 }
 
 #[derive(Debug, Clone)]

@@ -23,3 +23,4 @@ mod services;
 mod store;
 // Housing, tallies and dashboards (issue 6).
 mod housing;
+mod housing_pages;
