@@ -24,6 +24,7 @@ struct Member {
 
 struct World {
     ctx: RequestContext,
+    admin: Member,
     municipality: String,
     a_leader: Member,
     a_case: Member,
@@ -92,6 +93,7 @@ async fn world(server: &TestServer) -> World {
     }
     World {
         ctx: RequestContext::default(),
+        admin,
         municipality: municipality["id"].as_str().unwrap().to_string(),
         a_leader: member(server, "leder", Role::Leader, org_a).await,
         a_case: member(server, "kari", Role::Caseworker, org_a).await,
@@ -310,6 +312,27 @@ async fn housing_flow(server: &TestServer) {
     assert!(analyst_march["current"]["nights"].is_null() && analyst_march["current"]["occupancy"].is_null());
     assert!(analyst_march["current"]["persons_served"].is_null());
     assert_eq!(analyst_march["previous"]["nights"], 5);
+    // A unit is changed with If-Match: a stale or missing version is refused.
+    let unit_path = format!("/api/v1/housing-units/{room}");
+    let body = json!({"name": "Natthjem – rom 1", "unit_type": "night_shelter", "capacity": 3});
+    let missing = send(server, &w.a_leader.token, Method::PUT, &unit_path, Some(body.clone())).await;
+    assert_eq!(missing.status(), 428);
+    let changed = send_if(server, &w.a_leader.token, Method::PUT, &unit_path, Some(body.clone()), Some("\"1\"")).await;
+    assert_eq!(changed.headers()["etag"], "\"2\"");
+    assert_eq!(json_ok(changed, 200).await["capacity"], 3);
+    let stale = send_if(server, &w.a_leader.token, Method::PUT, &unit_path, Some(body), Some("\"1\"")).await;
+    assert_eq!(stale.status(), 409);
+    let caseworker = send_if(
+        server,
+        &w.a_case.token,
+        Method::PUT,
+        &unit_path,
+        Some(json!({"name": "x", "unit_type": "night_shelter", "capacity": 1})),
+        Some("\"2\""),
+    )
+    .await;
+    assert_eq!(caseworker.status(), 403);
+
     // Someone of another organisation may not see the service's dashboard.
     let response = send(server, &w.b_case.token, Method::GET, &format!("{shelter}/dashboard"), None).await;
     assert_eq!(response.status(), 403);
@@ -434,6 +457,28 @@ async fn tallies_flow(server: &TestServer) {
     .unwrap();
     assert_eq!(analyst_csv, "month,visits\n2024-02,.\n2024-03,.\ntotal,49\n");
 
+    // Counts about one (pseudonymous) person are summed with the day's anonymous counts; the
+    // person's own correction replaces only their entry.
+    let person_id = person(server, &w, 7).await;
+    for out in [10, 12] {
+        server.clock.advance(jiff::SignedDuration::from_mins(1));
+        let body = json!({"day": "2024-02-28", "person_id": person_id.to_string(),
+            "counts": {"syringes_out": out, "syringes_returned": 10}});
+        json_ok(tally(server, &w.a_case.token, &w, body).await, 201).await;
+    }
+    let with_person = dashboard(server, &w.a_leader.token, &service, "2024-02-01", "2024-02-29").await;
+    assert_eq!(with_person["current"]["syringes_out"], 172);
+    assert_eq!(with_person["current"]["syringes_returned"], 110);
+    let audited: (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE action = 'tally_recorded' AND person = $1")
+            .bind(person_id.to_string())
+            .fetch_one(server.store.raw_pool_for_tests())
+            .await
+            .unwrap();
+    assert_eq!(audited.0, 2);
+    let body = json!({"day": "2024-02-28", "person_id": person_id.to_string(), "counts": {"syringes_out": 1}});
+    assert_eq!(tally(server, &w.b_case.token, &w, body).await.status(), 403);
+
     // The municipality's page is always suppressed; caseworkers work with their own service.
     let area = dashboard(
         server,
@@ -444,7 +489,41 @@ async fn tallies_flow(server: &TestServer) {
     )
     .await;
     assert_eq!(area["suppressed"], true);
-    assert_eq!(area["current"]["syringes_out"], 190);
+    assert_eq!(area["current"]["syringes_out"], 202);
+    // So is the region's, which holds its members' services.
+    let skien = json_ok(
+        send(
+            server,
+            &w.admin.token,
+            Method::POST,
+            "/api/v1/municipalities",
+            Some(json!({"country": "NO", "number": "4003", "name": "Skien"})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let region = json_ok(
+        send(server, &w.admin.token, Method::POST, "/api/v1/regions",
+            Some(json!({"name": "Grenland", "host_municipality_id": w.municipality, "member_municipality_ids": [w.municipality, skien["id"]]}))).await,
+        201,
+    )
+    .await;
+    let region_path = format!("/api/v1/regions/{}", region["id"].as_str().unwrap());
+    let grenland = dashboard(server, &w.a_analyst.token, &region_path, "2024-02-01", "2024-03-31").await;
+    assert_eq!(
+        (grenland["suppressed"].as_bool(), grenland["current"]["syringes_out"].as_u64()),
+        (Some(true), Some(202))
+    );
+    let csv = send(
+        server,
+        &w.a_analyst.token,
+        Method::GET,
+        &format!("{region_path}/dashboard/charts/visits-by-month?from=2024-02-01&to=2024-03-31"),
+        None,
+    )
+    .await;
+    assert_eq!(csv.text().await.unwrap(), "month,visits\n2024-02,.\n2024-03,.\ntotal,49\n");
     let response = send(
         server,
         &w.a_case.token,
