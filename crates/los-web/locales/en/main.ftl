@@ -900,3 +900,4 @@ stays-choose-unit = Choose a unit
 field-stay-unit = Unit
 field-stay-moved-out = Moved out on
 field-stay-to-hint = Leave empty while the person lives there.
+tallies-choose-counters = What the service counts

@@ -900,3 +900,4 @@ stays-choose-unit = Velg enhet
 field-stay-unit = Enhet
 field-stay-moved-out = Utflyttingsdato
 field-stay-to-hint = La stå tomt så lenge personen bor der.
+tallies-choose-counters = Hva tjenesten teller

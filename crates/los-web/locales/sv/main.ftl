@@ -900,3 +900,4 @@ stays-choose-unit = Välj enhet
 field-stay-unit = Enhet
 field-stay-moved-out = Utflyttningsdatum
 field-stay-to-hint = Lämna tomt så länge personen bor där.
+tallies-choose-counters = Vad insatsen räknar

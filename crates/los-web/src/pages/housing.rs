@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/services/{id}/housing", get(units_page).post(unit_save))
         .route("/services/{id}/tallies", get(tally_page).post(tally_save))
+        .route("/services/{id}/tallies/counters", post(counters_save))
         .route("/persons/{id}/stays", get(stays_page).post(stay_save))
         .route("/stays/{id}/end", post(stay_end))
         .route("/services/{id}/dashboard", get(service_dashboard))
@@ -245,6 +246,24 @@ struct TallyPage {
     errors: FormErrors,
     recorded: bool,
     history: Vec<HistoryRow>,
+    /// Leaders of the service and administrators choose the counters.
+    can_manage: bool,
+    counter_choices: Vec<CounterChoice>,
+    counter_errors: FormErrors,
+}
+
+struct CounterChoice {
+    code: String,
+    label: String,
+    checked: bool,
+}
+
+/// The tally page's two forms as typed when one was refused: the day's counts (values and
+/// errors) and the choice of counters (errors).
+#[derive(Default)]
+struct TallyForms {
+    entry: Option<(Values, FormErrors)>,
+    counters: FormErrors,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -260,8 +279,9 @@ async fn render_tally(
     actor: &policy::Actor,
     service: ServiceId,
     day: &str,
-    form: Option<(Values, FormErrors)>,
+    forms: TallyForms,
 ) -> Response {
+    let TallyForms { entry: form, counters: counter_errors } = forms;
     let tr = layout.tr;
     let shown = match state.app.tally_day(ctx, actor, service, day).await {
         Ok(shown) => shown,
@@ -299,8 +319,23 @@ async fn render_tally(
             note: e.note.clone(),
         })
         .collect();
-    let status = errors.status(false);
+    let can_manage = match state.app.service(service).await {
+        Ok(found) => policy::authorize(actor, Action::ManageService { provider: found.provider }).is_ok(),
+        Err(error) => return failure(tr, &error),
+    };
+    let counter_choices = Counter::ALL
+        .iter()
+        .map(|c| CounterChoice {
+            code: c.code().into(),
+            label: counter_label(tr, *c),
+            checked: shown.counters.contains(c),
+        })
+        .collect();
+    let status = if counter_errors.is_empty() { errors.status(false) } else { crate::pages::INVALID };
     let page = TallyPage {
+        can_manage,
+        counter_choices,
+        counter_errors,
         id: service.to_string(),
         name: shown.service_name.clone(),
         day: if refused { values.get("day") } else { shown.day.to_string() },
@@ -336,9 +371,18 @@ async fn tally_page(
             let errors = errors_of(tr, &error).unwrap_or_default();
             let mut values = Values::default();
             values.set("day", day);
-            render_tally(&state, &ctx, layout, &actor, service, "", Some((values, errors))).await
+            render_tally(
+                &state,
+                &ctx,
+                layout,
+                &actor,
+                service,
+                "",
+                TallyForms { entry: Some((values, errors)), ..Default::default() },
+            )
+            .await
         }
-        _ => render_tally(&state, &ctx, layout, &actor, service, &day, None).await,
+        _ => render_tally(&state, &ctx, layout, &actor, service, &day, TallyForms::default()).await,
     }
 }
 
@@ -366,7 +410,45 @@ async fn tally_save(
     match state.app.record_tally(&ctx, &actor, service, &fields, "").await {
         Ok(saved) => Redirect::to(&format!("/services/{service}/tallies?day={}", saved.day)).into_response(),
         Err(error) => match errors_of(tr, &error) {
-            Some(errors) => render_tally(&state, &ctx, layout, &actor, service, "", Some((values, errors))).await,
+            Some(errors) => {
+                render_tally(
+                    &state,
+                    &ctx,
+                    layout,
+                    &actor,
+                    service,
+                    "",
+                    TallyForms { entry: Some((values, errors)), ..Default::default() },
+                )
+                .await
+            }
+            None => failure(tr, &error),
+        },
+    }
+}
+
+async fn counters_save(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Ctx(ctx): Ctx,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> Response {
+    let layout = Layout::new(&state, &headers, Some(&session), "/municipalities");
+    let tr = layout.tr;
+    let (actor, service) = match (actor_of(&session, tr), service_id(&id, tr)) {
+        (Ok(actor), Ok(service)) => (actor, service),
+        (Err(response), _) | (_, Err(response)) => return response,
+    };
+    let codes = Values(pairs).all("counters");
+    match state.app.set_tally_counters(&ctx, &actor, service, &codes).await {
+        Ok(_) => Redirect::to(&format!("/services/{service}/tallies")).into_response(),
+        Err(error) => match errors_of(tr, &error) {
+            Some(errors) => {
+                render_tally(&state, &ctx, layout, &actor, service, "", TallyForms { entry: None, counters: errors })
+                    .await
+            }
             None => failure(tr, &error),
         },
     }

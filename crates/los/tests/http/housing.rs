@@ -333,6 +333,23 @@ async fn housing_flow(server: &TestServer) {
     .await;
     assert_eq!(caseworker.status(), 403);
 
+    // The capacity may not drop below the places taken from tonight on.
+    let house = unit(server, &w, "Bofellesskap", "shared_housing_with_staff", 2).await;
+    for who in [p1, p2] {
+        json_ok(stay_raw(server, &w.a_case.token, who, &house, "2026-02-25", "").await, 201).await;
+    }
+    let smaller = json!({"name": "Bofellesskap", "unit_type": "shared_housing_with_staff", "capacity": 1});
+    let refused = send_if(
+        server,
+        &w.a_leader.token,
+        Method::PUT,
+        &format!("/api/v1/housing-units/{house}"),
+        Some(smaller),
+        Some("\"1\""),
+    )
+    .await;
+    assert_eq!(field_errors(&json_ok(refused, 422).await), vec![("capacity".to_string(), "not-allowed".to_string())]);
+
     // Someone of another organisation may not see the service's dashboard.
     let response = send(server, &w.b_case.token, Method::GET, &format!("{shelter}/dashboard"), None).await;
     assert_eq!(response.status(), 403);

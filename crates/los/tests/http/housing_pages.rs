@@ -92,18 +92,23 @@ async fn pages(server: &TestServer) {
 
     // The daily tally form: all the service's counters, a negative count refused, a correction kept.
     let leader_token = server.token(&leader).await;
-    api(
-        server,
-        &leader_token,
-        reqwest::Method::PUT,
-        &format!("/api/v1/services/{low_threshold}/tally-counters"),
-        json!({"counters": ["visits", "syringes_out", "syringes_returned"]}),
+    let tallies = format!("/services/{low_threshold}/tallies");
+    let csrf = server.csrf(&leader_client, &tallies).await;
+    let counters = server.url(&format!("{tallies}/counters"));
+    let none = post_form(&leader_client, &counters, &csrf, &[]).await;
+    assert_eq!(none.status(), 422, "a service counts at least one thing");
+    let chosen = post_form(
+        &leader_client,
+        &counters,
+        &csrf,
+        &[("counters", "visits"), ("counters", "syringes_out"), ("counters", "syringes_returned")],
     )
     .await;
+    assert_eq!(chosen.status(), 303);
     let kari_client = server.signed_in(&kari).await;
-    let tallies = format!("/services/{low_threshold}/tallies");
     let (status, html) = get(&kari_client, server, &tallies).await;
     assert_eq!(status, 200);
+    assert!(!html.contains("/tallies/counters"), "caseworkers do not choose the counters");
     for code in ["visits", "syringes_out", "syringes_returned"] {
         assert!(html.contains(&format!("id=\"f-{code}\"")), "{code} has a box");
     }
