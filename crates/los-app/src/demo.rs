@@ -445,6 +445,7 @@ impl App {
         self.load_demo_referrals(&ctx, &organization_ids).await?;
         self.load_demo_decisions(&ctx, &organization_ids).await?;
         self.load_demo_plans(&ctx, &organization_ids).await?;
+        self.load_demo_housing(&ctx, &organization_ids).await?;
         Ok(logins)
     }
 }

@@ -1457,7 +1457,9 @@ mod tests {
         let ids = person_store::search_candidates(&mut tx, &search, &SearchQuery::Name(vec![String::new()]), 100_000)
             .await
             .unwrap();
-        assert_eq!(ids.len(), PERSONS);
+        // The ordinary demo's persons, and the night shelter's pseudonymous guests from the
+        // housing demo.
+        assert!(ids.len() >= PERSONS, "{}", ids.len());
         let mut seen = Seen::default();
         let in_60_days = now.saturating_add(jiff::SignedDuration::from_hours(24 * 61)).unwrap();
         for id in ids {

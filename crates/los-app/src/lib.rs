@@ -23,6 +23,11 @@ pub mod referrals;
 pub mod secrets;
 pub mod services;
 pub mod tokens;
+// Housing, tallies and dashboards (issue 6).
+pub mod dashboards;
+mod demo_housing;
+pub mod housing;
+pub mod tallies;
 
 use std::sync::Arc;
 

@@ -92,10 +92,21 @@ pub enum AuditAction {
     MeetingUpdated,
     MeetingViewed,
     PlansOverviewViewed,
+    // Housing, tallies and dashboards (issue 6).
+    HousingUnitCreated,
+    HousingUnitUpdated,
+    StayRecorded,
+    StayEnded,
+    StaysViewed,
+    VacancyViewed,
+    TallyCountersChanged,
+    TallyRecorded,
+    TalliesViewed,
+    DashboardViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 74] = [
+    pub const ALL: [AuditAction; 84] = [
         AuditAction::LoginPassword,
         AuditAction::LoginSecondFactor,
         AuditAction::LoginRecoveryCode,
@@ -170,6 +181,17 @@ impl AuditAction {
         AuditAction::MeetingUpdated,
         AuditAction::MeetingViewed,
         AuditAction::PlansOverviewViewed,
+        // Housing, tallies and dashboards (issue 6).
+        AuditAction::HousingUnitCreated,
+        AuditAction::HousingUnitUpdated,
+        AuditAction::StayRecorded,
+        AuditAction::StayEnded,
+        AuditAction::StaysViewed,
+        AuditAction::VacancyViewed,
+        AuditAction::TallyCountersChanged,
+        AuditAction::TallyRecorded,
+        AuditAction::TalliesViewed,
+        AuditAction::DashboardViewed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -248,6 +270,17 @@ impl AuditAction {
             AuditAction::MeetingUpdated => "meeting_updated",
             AuditAction::MeetingViewed => "meeting_viewed",
             AuditAction::PlansOverviewViewed => "plans_overview_viewed",
+            // Housing, tallies and dashboards (issue 6).
+            AuditAction::HousingUnitCreated => "housing_unit_created",
+            AuditAction::HousingUnitUpdated => "housing_unit_updated",
+            AuditAction::StayRecorded => "stay_recorded",
+            AuditAction::StayEnded => "stay_ended",
+            AuditAction::StaysViewed => "stays_viewed",
+            AuditAction::VacancyViewed => "vacancy_viewed",
+            AuditAction::TallyCountersChanged => "tally_counters_changed",
+            AuditAction::TallyRecorded => "tally_recorded",
+            AuditAction::TalliesViewed => "tallies_viewed",
+            AuditAction::DashboardViewed => "dashboard_viewed",
         }
     }
 

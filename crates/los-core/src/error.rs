@@ -45,6 +45,8 @@ pub enum Reason {
     Mismatch,
     /// A person identifier that is not valid, with exactly why.
     Identifier(crate::identifiers::IdentifierError),
+    /// A count or amount below zero.
+    Negative,
 }
 
 impl Reason {
@@ -70,6 +72,7 @@ impl Reason {
             Reason::Mismatch => "mismatch",
             Reason::LaterThan { .. } => "later-than",
             Reason::Identifier(error) => error.code(),
+            Reason::Negative => "negative",
         }
     }
 
@@ -107,6 +110,7 @@ impl Reason {
             Reason::PossibleDuplicate,
             Reason::Mismatch,
             Reason::LaterThan { latest: jiff::civil::date(2000, 1, 1) },
+            Reason::Negative,
         ]
         .into_iter()
         .chain(
@@ -141,6 +145,7 @@ impl Reason {
             Reason::Mismatch => "does not agree with the identity number".into(),
             Reason::LaterThan { latest } => format!("must not be later than {latest}"),
             Reason::Identifier(error) => error.english(),
+            Reason::Negative => "must not be negative".into(),
         }
     }
 }

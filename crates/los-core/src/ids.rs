@@ -108,6 +108,20 @@ id_type!(
     MeetingId
 );
 
+// Housing and tallies (issue 6).
+id_type!(
+    /// A housing unit (a bed, a flat, a shared house) of a service.
+    HousingUnitId
+);
+id_type!(
+    /// A person's stay in a housing unit.
+    StayId
+);
+id_type!(
+    /// One recorded day of tallies (a correction is a new entry).
+    TallyEntryId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,10 @@ pub mod policy;
 pub mod referral;
 pub mod relative;
 pub mod service;
+// Housing, tallies and small-cell suppression (issue 6).
+pub mod housing;
+pub mod suppression;
+pub mod tally;
 
 pub use clock::{Clock, ManualClock};
 pub use error::{Error, FieldError, Reason, Result};

@@ -58,6 +58,20 @@ pub enum Action {
     /// See how many persons in a municipality's substance-use services have a plan and a
     /// coordinator: aggregates, no person (small counts suppressed for analysts by the caller).
     ReadPlanCoverage,
+    // Housing, tallies and dashboards (issue 6).
+    /// See the units of a service provided by this organisation with how many beds are taken
+    /// and free tonight: counts, no person.
+    ReadVacancies { provider: OrganizationId },
+    /// Record and correct the daily tallies of a service provided by this organisation.
+    RecordTallies { provider: OrganizationId },
+    /// See the daily tallies and their history of a service provided by this organisation.
+    ReadTallies { provider: OrganizationId },
+    /// See the dashboard of a service provided by this organisation: aggregates only; analysts
+    /// get them with small counts suppressed.
+    ReadServiceDashboard { provider: OrganizationId },
+    /// See the dashboard of a municipality or a region: aggregates across organisations,
+    /// always published with small counts suppressed.
+    ReadAreaDashboard,
 }
 
 /// Why access was refused; recorded in the audit event.
@@ -150,6 +164,16 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<Grant, Denial> {
             true
         }
         Action::ReadPlanCoverage => true,
+        // Housing, tallies and dashboards (issue 6).
+        Action::ReadVacancies { provider } | Action::RecordTallies { provider } | Action::ReadTallies { provider } => {
+            if actor.role == Role::Analyst {
+                return Err(Denial::AnalystsSeeAggregatesOnly);
+            }
+            actor.role == Role::Admin || actor.organization == provider
+        }
+        Action::ReadServiceDashboard { provider } => actor.role == Role::Admin || actor.organization == provider,
+        // Planners and leaders read area figures; caseworkers work with their own service's.
+        Action::ReadAreaDashboard => matches!(actor.role, Role::Admin | Role::Leader | Role::Analyst),
     };
     if allowed { Ok(Grant { actor: actor.clone(), action, _sealed: Sealed }) } else { Err(Denial::RoleLacksAction) }
 }
@@ -542,6 +566,32 @@ mod tests {
         let grant = authorize_person(&caseworker, person, READ_PLAN, &relations).unwrap();
         assert_eq!((grant.person(), grant.action(), grant.actor()), (person, READ_PLAN, &caseworker));
         assert_eq!(READ_PLAN.code(), "read:plan");
+    }
+
+    #[test]
+    fn tallies_and_vacancies_belong_to_the_providing_organisation_and_dashboards_to_planners_too() {
+        let provider = OrganizationId::generate();
+        let own = |role| Actor { organization: provider, ..actor(role) };
+        for action in
+            [Action::ReadVacancies { provider }, Action::RecordTallies { provider }, Action::ReadTallies { provider }]
+        {
+            assert!(authorize(&own(Role::Caseworker), action).is_ok());
+            assert!(authorize(&own(Role::Leader), action).is_ok());
+            assert!(authorize(&actor(Role::Admin), action).is_ok());
+            assert_eq!(authorize(&actor(Role::Caseworker), action).unwrap_err(), Denial::RoleLacksAction);
+            assert_eq!(authorize(&own(Role::Analyst), action).unwrap_err(), Denial::AnalystsSeeAggregatesOnly);
+        }
+        let dashboard = Action::ReadServiceDashboard { provider };
+        assert!(authorize(&own(Role::Analyst), dashboard).is_ok());
+        assert!(authorize(&own(Role::Caseworker), dashboard).is_ok());
+        assert_eq!(authorize(&actor(Role::Leader), dashboard).unwrap_err(), Denial::RoleLacksAction);
+        for role in [Role::Admin, Role::Leader, Role::Analyst] {
+            assert!(authorize(&actor(role), Action::ReadAreaDashboard).is_ok());
+        }
+        assert_eq!(
+            authorize(&actor(Role::Caseworker), Action::ReadAreaDashboard).unwrap_err(),
+            Denial::RoleLacksAction
+        );
     }
 
     #[test]

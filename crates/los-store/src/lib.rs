@@ -27,6 +27,10 @@ pub mod settings;
 pub mod throttle;
 pub mod tokens;
 mod util;
+// Housing, tallies and dashboards (issue 6).
+pub mod dashboards;
+pub mod housing;
+pub mod tallies;
 
 pub use connect::{Backend, ConnectError, DatabaseUrl, Store, StoreOptions};
 pub use error::map_sqlx;

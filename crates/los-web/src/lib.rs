@@ -10,6 +10,8 @@
 mod api;
 mod assets;
 mod auth;
+// Dashboard charts as CSV and SVG (issue 6).
+mod charts;
 mod csrf;
 mod error;
 pub mod i18n;

@@ -16,6 +16,10 @@ mod plans;
 mod referrals;
 mod services;
 mod tokens;
+// Housing, tallies and dashboards (issue 6).
+pub(crate) mod dashboards;
+mod housing;
+mod tallies;
 
 use std::sync::OnceLock;
 
@@ -55,6 +59,9 @@ pub use json::{ApiJson, ApiQuery};
         (name = "referrals", description = "Referrals between services, waiting lists and waiting times"),
         (name = "decisions", description = "Decisions (vedtak) with legal basis, period, review date and appeals"),
         (name = "plans", description = "Individual plans (IP/SIP), care teams, transitions and meetings"),
+        (name = "housing", description = "Housing units, vacancies and stays"),
+        (name = "tallies", description = "Daily tallies of low-threshold services, with corrections"),
+        (name = "dashboards", description = "Key figures and chart data; small counts suppressed for analysts and areas"),
     )
 )]
 struct ApiDoc;
@@ -182,6 +189,21 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::calendar))
         .routes(routes!(plans::own_plans))
         .routes(routes!(plans::coverage))
+        // Housing, tallies and dashboards (issue 6).
+        .routes(routes!(housing::vacancies, housing::create_unit))
+        .routes(routes!(housing::get_unit, housing::update_unit))
+        .routes(routes!(housing::list_stays, housing::record_stay))
+        .routes(routes!(housing::get_stay))
+        .routes(routes!(housing::end_stay))
+        .routes(routes!(tallies::counters, tallies::set_counters))
+        .routes(routes!(tallies::list, tallies::record))
+        .routes(routes!(tallies::day))
+        .routes(routes!(dashboards::service))
+        .routes(routes!(dashboards::municipality))
+        .routes(routes!(dashboards::region))
+        .routes(routes!(dashboards::service_chart))
+        .routes(routes!(dashboards::municipality_chart))
+        .routes(routes!(dashboards::region_chart))
 }
 
 /// The OpenAPI document, built once.

@@ -47,6 +47,8 @@ struct ChainPage {
     /// Administrators and leaders may describe services (the policy decides which).
     can_describe: bool,
     owner_query: String,
+    /// The municipality's or region's dashboard.
+    dashboard_href: String,
 }
 
 fn can_describe(session: &los_app::auth::SessionInfo) -> bool {
@@ -99,6 +101,7 @@ async fn municipality_chain(
         groups,
         can_describe: can_describe(&session),
         owner_query: format!("municipality={id}"),
+        dashboard_href: format!("/municipalities/{id}/dashboard"),
     };
     layout.render(&page)
 }
@@ -123,6 +126,7 @@ async fn region_chain(
         groups,
         can_describe: can_describe(&session),
         owner_query: format!("region={id}"),
+        dashboard_href: format!("/regions/{id}/dashboard"),
     };
     layout.render(&page)
 }

@@ -23,6 +23,8 @@ mod plan_pdf;
 mod plans;
 mod referrals;
 pub(crate) mod service_form;
+// Housing, tallies and dashboards (issue 6).
+mod housing;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -58,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(plan_forms::router())
         .merge(meetings::router())
         .merge(plan_pdf::router())
+        .merge(housing::router())
 }
 
 #[derive(Debug, Clone)]

@@ -190,6 +190,26 @@ async fn openapi_document(server: &TestServer) {
         "GET /api/v1/meetings/{id}/calendar.ics",
         "GET /api/v1/me/plans",
         "GET /api/v1/municipalities/{id}/plan-coverage",
+        // Housing, tallies and dashboards (issue 6).
+        "GET /api/v1/services/{id}/housing-units",
+        "POST /api/v1/services/{id}/housing-units",
+        "GET /api/v1/housing-units/{id}",
+        "PUT /api/v1/housing-units/{id}",
+        "GET /api/v1/persons/{id}/stays",
+        "POST /api/v1/persons/{id}/stays",
+        "GET /api/v1/stays/{id}",
+        "POST /api/v1/stays/{id}/end",
+        "GET /api/v1/services/{id}/tally-counters",
+        "PUT /api/v1/services/{id}/tally-counters",
+        "GET /api/v1/services/{id}/tallies",
+        "POST /api/v1/services/{id}/tallies",
+        "GET /api/v1/services/{id}/tallies/{day}",
+        "GET /api/v1/services/{id}/dashboard",
+        "GET /api/v1/municipalities/{id}/dashboard",
+        "GET /api/v1/regions/{id}/dashboard",
+        "GET /api/v1/services/{id}/dashboard/charts/{chart}",
+        "GET /api/v1/municipalities/{id}/dashboard/charts/{chart}",
+        "GET /api/v1/regions/{id}/dashboard/charts/{chart}",
     ]
     .into_iter()
     .map(String::from)

@@ -25,3 +25,6 @@ mod referrals;
 mod security;
 mod services;
 mod store;
+// Housing, tallies and dashboards (issue 6).
+mod housing;
+mod housing_pages;

@@ -94,6 +94,9 @@ struct World {
     service_a2: String,
     service_b: String,
     today: Date,
+    // Housing (issue 6).
+    /// A unit at `service_a2` with room for every stay the matrix records.
+    unit_a2: String,
 }
 
 async fn member(server: &TestServer, name: &str, role: Role, organization: OrganizationId) -> Member {
@@ -144,6 +147,15 @@ async fn world(server: &TestServer) -> World {
         services.push(created["id"].as_str().unwrap().to_string());
     }
     let dummy = server.account_in("dummy", Role::Caseworker, org_c, false).await.id;
+    let unit = send(
+        server,
+        &a_admin.token,
+        Method::POST,
+        &format!("/api/v1/services/{}/housing-units", services[1]),
+        Some(json!({"name": "Hybel", "unit_type": "municipal_flat", "capacity": 500})),
+    )
+    .await;
+    let unit_a2 = json_ok(unit, 201).await["id"].as_str().unwrap().to_string();
     World {
         ctx,
         a_case: member(server, "kari", Role::Caseworker, org_a).await,
@@ -160,6 +172,7 @@ async fn world(server: &TestServer) -> World {
         service_a2: services[1].clone(),
         service_b: services[2].clone(),
         today: server.app.local_today(),
+        unit_a2,
     }
 }
 
@@ -287,9 +300,12 @@ enum Route {
     RecordDecision,
     ReadPlan,
     CreatePlan,
+    // Housing (issue 6).
+    ListStays,
+    RecordStay,
 }
 
-const ROUTES: [Route; 20] = [
+const ROUTES: [Route; 22] = [
     Route::View,
     Route::Update,
     Route::AddRelative,
@@ -310,6 +326,9 @@ const ROUTES: [Route; 20] = [
     Route::RecordDecision,
     Route::ReadPlan,
     Route::CreatePlan,
+    // Housing (issue 6).
+    Route::ListStays,
+    Route::RecordStay,
 ];
 
 impl Route {
@@ -336,6 +355,9 @@ impl Route {
             Route::RecordDecision => "decision_recorded",
             Route::ReadPlan => "plan_viewed",
             Route::CreatePlan => "plan_created",
+            // Housing (issue 6).
+            Route::ListStays => "stays_viewed",
+            Route::RecordStay => "stay_recorded",
         }
     }
 }
@@ -362,9 +384,14 @@ fn expected(relation: Relation, route: Route) -> Expect {
     use Route as T;
     let ordinary = matches!(relation, R::Episode | R::AdminSameOrganization | R::LeaderSameOrganization);
     let created = |route: Route| match route {
-        T::View | T::Update | T::AccessLog | T::Search | T::ListReferrals | T::ListDecisions | T::ReadPlan => {
-            Allowed(200)
-        }
+        T::View
+        | T::Update
+        | T::AccessLog
+        | T::Search
+        | T::ListReferrals
+        | T::ListDecisions
+        | T::ReadPlan
+        | T::ListStays => Allowed(200),
         T::AddRelative
         | T::StartEpisode
         | T::GiveConsent
@@ -372,7 +399,8 @@ fn expected(relation: Relation, route: Route) -> Expect {
         | T::OpenEmergency
         | T::SendReferral
         | T::RecordDecision
-        | T::CreatePlan => Allowed(201),
+        | T::CreatePlan
+        | T::RecordStay => Allowed(201),
         _ => Allowed(204),
     };
     if ordinary {
@@ -392,6 +420,8 @@ fn expected(relation: Relation, route: Route) -> Expect {
         (_, T::OpenEmergency) => Allowed(201),
         (R::BlockedOrganization | R::BlockedAccount | R::OtherWithoutConsent, T::Search) => Hidden,
         (R::OtherWithConsent | R::Emergency, T::Search | T::View | T::ListReferrals | T::ListDecisions) => Allowed(200),
+        // Housing: emergency access reads it; the consent here does not cover housing.
+        (R::Emergency, T::ListStays) => Allowed(200),
         // Referrals and decisions are the referrals_decisions category: consent covers them.
         (R::OtherWithConsent, T::SendReferral | T::RecordDecision) => created(route),
         // A consent covers reading and changing its categories (identity_contact and
@@ -547,6 +577,12 @@ async fn request(
         }
         Route::ReadPlan => send(server, token, Method::GET, &format!("{p}/plan"), None).await,
         Route::CreatePlan => send(server, token, Method::POST, "/api/v1/plans", Some(plan_body(s.id, w))).await,
+        // Housing (issue 6).
+        Route::ListStays => send(server, token, Method::GET, &format!("{p}/stays"), None).await,
+        Route::RecordStay => {
+            let body = json!({"unit_id": w.unit_a2, "from": today});
+            send(server, token, Method::POST, &format!("{p}/stays"), Some(body)).await
+        }
     }
 }
 
@@ -654,6 +690,9 @@ async fn authorisation_matrix(server: &TestServer) {
         (Method::POST, format!("{p}/consents/{}/withdraw", ConsentId::generate()), None),
         (Method::POST, format!("{p}/blocks/{}/lift", BlockId::generate()), None),
         (Method::POST, "/api/v1/persons/not-an-id/blocks/x/lift".into(), None),
+        // Housing (issue 6).
+        (Method::GET, format!("{p}/stays"), None),
+        (Method::POST, format!("{p}/stays"), Some(json!({"unit_id": w.unit_a2, "from": w.today.to_string()}))),
     ];
     for (method, path, body) in routes {
         let status = send(server, &w.a_case.token, method.clone(), &path, body).await.status();

@@ -1,0 +1,496 @@
+//! Dashboards (design item 13): figures for a service, a municipality or a region over a period
+//! and the period of the same length before it, and the data of each chart.
+//!
+//! What is counted:
+//! - **persons served**: distinct persons with an episode at one of the services on some day of
+//!   the period (a stay opens an episode, so housing is included); **LAR clients**: those of them
+//!   who also had an episode at a LAR service (one whose focus areas name "LAR") in the period;
+//! - **waiting list**: referrals accepted (or offered) and not yet started or withdrawn, counted
+//!   at the end of each week and on the last day; **median waiting time**: days from receipt to
+//!   start of the referrals started in the period;
+//! - **nights** and **occupancy** of the services' housing units (see [`los_core::housing`]);
+//! - **syringe return rate**: syringes returned / syringes handed out in the period;
+//! - **visits per day**: visits divided by the days on which visits were recorded (the days the
+//!   service was open).
+//!
+//! Analysts, and everyone on a municipality or region dashboard, get the figures published with
+//! small counts suppressed ([`los_core::suppression`]): a rate or a median is left out when the
+//! count it rests on is hidden (or, for the median, rests on fewer than five referrals).
+
+use std::collections::BTreeMap;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use los_core::account::Role;
+use los_core::audit::{AuditAction, AuditOutcome};
+use los_core::housing::{UnitType, days_in};
+use los_core::ids::{HousingUnitId, MunicipalityId, RegionId, ServiceId};
+use los_core::person::parse_date;
+use los_core::policy::{Action, Actor, Grant};
+use los_core::referral::waiting_statistics;
+use los_core::suppression::{self, Cell, SMALL_CELL_MIN};
+use los_core::tally::{Counter, return_rate};
+use los_core::{Error, Reason};
+use los_store::services::ServiceOwner;
+use los_store::{Tx, audit, dashboards as store, housing, map_sqlx, tallies};
+
+use crate::{App, RequestContext};
+
+/// The longest period a dashboard covers.
+pub const MAX_DASHBOARD_DAYS: i64 = 3 * 366;
+/// The period a dashboard shows when none is asked for: the year up to today.
+pub const DEFAULT_DASHBOARD_DAYS: i64 = 365;
+
+/// What a dashboard is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Service(ServiceId),
+    Municipality(MunicipalityId),
+    Region(RegionId),
+}
+
+impl Scope {
+    pub fn code(self) -> &'static str {
+        match self {
+            Scope::Service(_) => "service",
+            Scope::Municipality(_) => "municipality",
+            Scope::Region(_) => "region",
+        }
+    }
+
+    pub fn id(self) -> String {
+        match self {
+            Scope::Service(id) => id.to_string(),
+            Scope::Municipality(id) => id.to_string(),
+            Scope::Region(id) => id.to_string(),
+        }
+    }
+}
+
+/// The key figures of one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub persons_served: Cell,
+    pub lar_clients: Cell,
+    pub waiting_at_end: Cell,
+    pub started: Cell,
+    pub median_wait_days: Option<f64>,
+    pub nights: Cell,
+    pub available_nights: i64,
+    /// 0–1.
+    pub occupancy: Option<f64>,
+    pub syringes_out: Cell,
+    pub syringes_returned: Cell,
+    /// 0–1.
+    pub return_rate: Option<f64>,
+    pub visits: Cell,
+    pub open_days: i64,
+    pub visits_per_day: Option<f64>,
+}
+
+/// One row of a chart's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartRow {
+    pub label: String,
+    pub cells: Vec<Cell>,
+    /// The row's total, where adding the columns makes sense.
+    pub total: Option<Cell>,
+}
+
+/// A chart's data: a table of rows (months, weeks) by columns (codes: unit types, counters).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// Stable name, used in the CSV address and the translations (`chart-<key>`).
+    pub key: &'static str,
+    /// What the rows are (`month`, `week`).
+    pub row_kind: &'static str,
+    pub columns: Vec<String>,
+    pub rows: Vec<ChartRow>,
+    /// Column totals (and their grand total in `total`), where adding the rows makes sense.
+    pub column_totals: Option<Vec<Cell>>,
+    pub total: Option<Cell>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dashboard {
+    pub scope: Scope,
+    pub name: String,
+    pub from: Date,
+    pub to: Date,
+    pub previous_from: Date,
+    pub previous_to: Date,
+    /// Small counts are hidden.
+    pub suppressed: bool,
+    pub services: usize,
+    pub units: usize,
+    pub current: Figures,
+    pub previous: Figures,
+    pub charts: Vec<Chart>,
+}
+
+impl Dashboard {
+    pub fn chart(&self, key: &str) -> Option<&Chart> {
+        self.charts.iter().find(|chart| chart.key == key)
+    }
+}
+
+/// The chart keys, in the order shown.
+pub const CHART_KEYS: [&str; 4] = ["nights-by-month", "waiting-list", "syringes-by-month", "visits-by-month"];
+
+/// Parses a period `from..=to` of dates no later than today. An empty `to` is today; an empty
+/// `from` makes the period `default_days` long. At most `max_days` long.
+pub fn parse_period(from: &str, to: &str, today: Date, max_days: i64) -> Result<(Date, Date), Error> {
+    parse_period_or(from, to, today, DEFAULT_DASHBOARD_DAYS.min(max_days), max_days)
+}
+
+fn parse_period_or(from: &str, to: &str, today: Date, default_days: i64, max_days: i64) -> Result<(Date, Date), Error> {
+    let mut v = los_core::error::Validator::new();
+    let to = match v.check(parse_date("to", to)) {
+        Some(None) => Some(today),
+        Some(Some(day)) if day > today => {
+            v.add("to", Reason::InFuture);
+            None
+        }
+        other => other.flatten(),
+    };
+    let from = match v.check(parse_date("from", from)) {
+        Some(None) => to.map(|to| minus_days(to, default_days - 1)),
+        other => other.flatten(),
+    };
+    if let (Some(from), Some(to)) = (from, to) {
+        if to < from {
+            v.add("to", Reason::EndsBeforeStart);
+        } else if days_in(from, to) > max_days {
+            v.add("from", Reason::NotAllowed);
+        }
+    }
+    v.finish()?;
+    match (from, to) {
+        (Some(from), Some(to)) => Ok((from, to)),
+        _ => Err(Error::Internal),
+    }
+}
+
+fn minus_days(day: Date, days: i64) -> Date {
+    day.checked_sub(days.days()).unwrap_or(day)
+}
+
+fn count(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+/// The months touched by `first..=last`, each clipped to the period, labelled `YYYY-MM`.
+fn months(first: Date, last: Date) -> Vec<(String, Date, Date)> {
+    let mut out = Vec::new();
+    let mut start = first;
+    while start <= last {
+        let month_end = start.last_of_month();
+        let end = month_end.min(last);
+        out.push((format!("{:04}-{:02}", start.year(), start.month()), start, end));
+        match month_end.checked_add(1.day()) {
+            Ok(next) => start = next,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+/// The days on which the waiting list is counted: the end of each week from `first`, and `last`.
+fn week_ends(first: Date, last: Date) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut day = first.checked_add(6.days()).unwrap_or(last);
+    while day < last {
+        out.push(day);
+        match day.checked_add(7.days()) {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    out.push(last);
+    out
+}
+
+struct Computed {
+    figures: Figures,
+    charts: Vec<Chart>,
+}
+
+fn shown(cell: Cell) -> Option<f64> {
+    cell.value().map(|v| v as f64)
+}
+
+impl App {
+    /// The dashboard of a service, a municipality or a region for `from..=to` (see the module).
+    pub async fn dashboard(
+        &self,
+        ctx: &RequestContext,
+        actor: &Actor,
+        scope: Scope,
+        from: &str,
+        to: &str,
+    ) -> Result<Dashboard, Error> {
+        let (name, services, grant, suppressed) = match scope {
+            Scope::Service(id) => {
+                let found = self.service_or_not_found(id).await?;
+                let grant = self.grant(ctx, actor, Action::ReadServiceDashboard { provider: found.provider }).await?;
+                (found.description.name, vec![id], grant, actor.role == Role::Analyst)
+            }
+            Scope::Municipality(id) => {
+                let municipality = self.municipality(id).await?;
+                let grant = self.grant(ctx, actor, Action::ReadAreaDashboard).await?;
+                let services = self
+                    .municipality_chain(id)
+                    .await?
+                    .into_iter()
+                    .filter(|s| s.owner == ServiceOwner::Municipality(id))
+                    .map(|s| s.id)
+                    .collect();
+                (municipality.name, services, grant, true)
+            }
+            Scope::Region(id) => {
+                let region = self.region(id).await?;
+                let grant = self.grant(ctx, actor, Action::ReadAreaDashboard).await?;
+                let services = self.region_chain(id).await?.into_iter().map(|s| s.id).collect();
+                (region.name, services, grant, true)
+            }
+        };
+        let today = self.local_today();
+        let (from, to) = parse_period(from, to, today, MAX_DASHBOARD_DAYS)?;
+        let length = days_in(from, to);
+        let previous_to = minus_days(from, 1);
+        let previous_from = minus_days(previous_to, length - 1);
+        let mut tx = self.store.write().await?;
+        let units = housing::units_of_services(&mut tx, &services).await?;
+        let current = compute(&mut tx, &grant, &services, &units, from, to, today, suppressed).await?;
+        let previous =
+            compute(&mut tx, &grant, &services, &units, previous_from, previous_to, today, suppressed).await?;
+        let mut event = ctx.event(self.now(), Some(actor), AuditAction::DashboardViewed, AuditOutcome::Success);
+        event.subject = Some(format!("{}:{}", scope.code(), scope.id()));
+        event.reason = Some(format!("{from}..{to}{}", if suppressed { " suppressed" } else { "" }));
+        audit::append(&mut tx, &event).await?;
+        tx.commit().await.map_err(map_sqlx)?;
+        Ok(Dashboard {
+            scope,
+            name,
+            from,
+            to,
+            previous_from,
+            previous_to,
+            suppressed,
+            services: services.len(),
+            units: units.len(),
+            current: current.figures,
+            previous: previous.figures,
+            charts: current.charts,
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn compute(
+    tx: &mut Tx,
+    grant: &Grant,
+    services: &[ServiceId],
+    units: &[housing::Unit],
+    first: Date,
+    last: Date,
+    today: Date,
+    suppressed: bool,
+) -> Result<Computed, Error> {
+    let publish =
+        |value: i64| if suppressed { suppression::publish_count(count(value)) } else { Cell::Shown(count(value)) };
+    let table = |counts: &[Vec<u64>]| {
+        if suppressed { suppression::suppress_table(counts) } else { suppression::unsuppressed(counts) }
+    };
+    let series = |counts: &[u64]| {
+        if suppressed {
+            suppression::suppress_series(counts)
+        } else {
+            (counts.iter().map(|&c| Cell::Shown(c)).collect(), Cell::Shown(counts.iter().sum()))
+        }
+    };
+    let month_list = months(first, last);
+
+    // Persons.
+    let (served, lar) = store::persons_served(tx, grant, services, first, last).await?;
+
+    // Waiting list and waiting time.
+    let spells = store::waiting_spells(tx, grant, services).await?;
+    let waiting_on = |day: Date| {
+        spells.iter().filter(|(accepted, ended)| *accepted <= day && ended.is_none_or(|end| end > day)).count() as i64
+    };
+    let waiting_rows: Vec<ChartRow> = week_ends(first, last)
+        .into_iter()
+        .map(|day| ChartRow { label: day.to_string(), cells: vec![publish(waiting_on(day))], total: None })
+        .collect();
+    let waits = store::started_waits(tx, grant, services, first, last).await?;
+    let statistics = waiting_statistics(&waits, 0);
+    let enough_for_median = !suppressed || waits.len() as u64 >= SMALL_CELL_MIN;
+
+    // Housing: nights by month and unit type.
+    let unit_ids: Vec<HousingUnitId> = units.iter().map(|u| u.id).collect();
+    let periods = housing::periods_of_units(tx, grant, &unit_ids).await?;
+    let types: Vec<UnitType> =
+        UnitType::ALL.into_iter().filter(|t| units.iter().any(|u| u.description.unit_type == *t)).collect();
+    let type_of: BTreeMap<HousingUnitId, UnitType> = units.iter().map(|u| (u.id, u.description.unit_type)).collect();
+    let nights: Vec<Vec<u64>> = month_list
+        .iter()
+        .map(|(_, start, end)| {
+            types
+                .iter()
+                .map(|t| {
+                    periods
+                        .iter()
+                        .filter(|(unit, _)| type_of.get(unit) == Some(t))
+                        .map(|(_, p)| count(p.nights_in(*start, *end, today)))
+                        .sum()
+                })
+                .collect()
+        })
+        .collect();
+    let nights_table = table(&nights);
+    let available: i64 = if last < first || first > today {
+        0
+    } else {
+        units.iter().map(|u| i64::from(u.description.capacity)).sum::<i64>() * days_in(first, last.min(today))
+    };
+    let nights_total = if types.is_empty() { Cell::Shown(0) } else { nights_table.total };
+
+    // Tallies by month.
+    let mut by_month: Vec<BTreeMap<Counter, i64>> = vec![BTreeMap::new(); month_list.len()];
+    let mut open_days = std::collections::BTreeSet::new();
+    for service in services {
+        for ((day, counter), value) in tallies::daily_totals(tx, grant, *service, first, last).await? {
+            if counter == Counter::Visits {
+                open_days.insert(day);
+            }
+            if let Some(slot) = month_list.iter().position(|(_, start, end)| *start <= day && day <= *end) {
+                *by_month[slot].entry(counter).or_insert(0) += value;
+            }
+        }
+    }
+    let column =
+        |counter: Counter| by_month.iter().map(|m| count(m.get(&counter).copied().unwrap_or(0))).collect::<Vec<u64>>();
+    let (out_cells, out_total) = series(&column(Counter::SyringesOut));
+    let (returned_cells, returned_total) = series(&column(Counter::SyringesReturned));
+    let (visit_cells, visit_total) = series(&column(Counter::Visits));
+    let open_days = open_days.len() as i64;
+
+    let figures = Figures {
+        persons_served: publish(served),
+        lar_clients: publish(lar),
+        waiting_at_end: publish(waiting_on(last)),
+        started: publish(waits.len() as i64),
+        median_wait_days: if enough_for_median { statistics.median_days } else { None },
+        nights: nights_total,
+        available_nights: available,
+        occupancy: shown(nights_total).filter(|_| available > 0).map(|n| n / available as f64),
+        syringes_out: out_total,
+        syringes_returned: returned_total,
+        return_rate: match (out_total.value(), returned_total.value()) {
+            (Some(out), Some(returned)) => return_rate(out as i64, returned as i64),
+            _ => None,
+        },
+        visits: visit_total,
+        open_days,
+        visits_per_day: shown(visit_total).filter(|_| open_days > 0).map(|v| v / open_days as f64),
+    };
+
+    let month_labels: Vec<String> = month_list.iter().map(|(label, _, _)| label.clone()).collect();
+    let charts = vec![
+        Chart {
+            key: "nights-by-month",
+            row_kind: "month",
+            columns: types.iter().map(|t| t.code().to_string()).collect(),
+            rows: month_labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| ChartRow {
+                    label: label.clone(),
+                    cells: nights_table.cells.get(i).cloned().unwrap_or_default(),
+                    total: nights_table.row_totals.get(i).copied(),
+                })
+                .collect(),
+            column_totals: Some(nights_table.column_totals.clone()),
+            total: Some(nights_total),
+        },
+        Chart {
+            key: "waiting-list",
+            row_kind: "week",
+            columns: vec!["waiting".into()],
+            rows: waiting_rows,
+            column_totals: None,
+            total: None,
+        },
+        Chart {
+            key: "syringes-by-month",
+            row_kind: "month",
+            columns: vec![Counter::SyringesOut.code().into(), Counter::SyringesReturned.code().into()],
+            rows: month_labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| ChartRow {
+                    label: label.clone(),
+                    cells: vec![
+                        out_cells.get(i).copied().unwrap_or(Cell::Shown(0)),
+                        returned_cells.get(i).copied().unwrap_or(Cell::Shown(0)),
+                    ],
+                    total: None,
+                })
+                .collect(),
+            column_totals: Some(vec![out_total, returned_total]),
+            total: None,
+        },
+        Chart {
+            key: "visits-by-month",
+            row_kind: "month",
+            columns: vec![Counter::Visits.code().into()],
+            rows: month_labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| ChartRow {
+                    label: label.clone(),
+                    cells: vec![visit_cells.get(i).copied().unwrap_or(Cell::Shown(0))],
+                    total: None,
+                })
+                .collect(),
+            column_totals: Some(vec![visit_total]),
+            total: None,
+        },
+    ];
+    Ok(Computed { figures, charts })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn periods_default_to_the_year_up_to_today_and_refuse_the_future() {
+        let today = date(2026, 12, 3);
+        assert_eq!(parse_period("", "", today, MAX_DASHBOARD_DAYS).unwrap(), (date(2025, 12, 4), today));
+        let Err(Error::Invalid(errors)) = parse_period("2026-12-01", "2026-12-04", today, 10) else {
+            panic!("a future end is refused")
+        };
+        assert_eq!(errors[0].field, "to");
+        assert!(parse_period("2026-11-01", "2026-11-30", today, 10).is_err());
+    }
+
+    #[test]
+    fn months_and_weeks_cover_the_period_clipped() {
+        let list = months(date(2024, 1, 15), date(2024, 3, 2));
+        assert_eq!(
+            list,
+            vec![
+                ("2024-01".to_string(), date(2024, 1, 15), date(2024, 1, 31)),
+                ("2024-02".to_string(), date(2024, 2, 1), date(2024, 2, 29)),
+                ("2024-03".to_string(), date(2024, 3, 1), date(2024, 3, 2)),
+            ]
+        );
+        assert_eq!(
+            week_ends(date(2026, 1, 1), date(2026, 1, 16)),
+            vec![date(2026, 1, 7), date(2026, 1, 14), date(2026, 1, 16)]
+        );
+    }
+}

@@ -1,0 +1,554 @@
+//! Housing, tallies and dashboards over the API, on constructed data with known answers: nights
+//! and occupancy across the leap day and a month boundary, length of stay against the night
+//! shelter's target, episodes kept in step with stays, syringe return rate and visits per day,
+//! corrections that keep their history, bad input that changes nothing, who is refused (and
+//! audited), and the suppressed figures analysts and area pages get.
+
+use jiff::Timestamp;
+use los_app::RequestContext;
+use los_app::persons::NewPersonInput;
+use los_core::account::Role;
+use los_core::ids::{AccountId, OrganizationId, PersonId};
+use los_core::person::PersonFields;
+use los_core::policy::Actor;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::support::*;
+
+struct Member {
+    actor: Actor,
+    token: String,
+}
+
+struct World {
+    ctx: RequestContext,
+    admin: Member,
+    municipality: String,
+    a_leader: Member,
+    a_case: Member,
+    a_analyst: Member,
+    /// A caseworker of another organisation, with no ground to see anyone here.
+    b_case: Member,
+    follow_up: String,
+    shelter: String,
+    low_threshold: String,
+}
+
+async fn member(server: &TestServer, name: &str, role: Role, organization: OrganizationId) -> Member {
+    let account = server.account_in(name, role, organization, true).await;
+    let token = server.token(&account).await;
+    Member { actor: Actor { account: account.id, organization, role }, token }
+}
+
+async fn scalar(server: &TestServer, sql: &str) -> i64 {
+    sqlx::query_as::<_, (i64,)>(sql).fetch_one(server.store.raw_pool_for_tests()).await.unwrap().0
+}
+
+async fn denied_by(server: &TestServer, account: AccountId) -> i64 {
+    sqlx::query_as::<_, (i64,)>(
+        "SELECT COUNT(*) FROM audit_events WHERE actor_account = $1 AND action = 'access_denied' AND outcome = 'denied'",
+    )
+    .bind(account.to_string())
+    .fetch_one(server.store.raw_pool_for_tests())
+    .await
+    .unwrap()
+    .0
+}
+
+async fn world(server: &TestServer) -> World {
+    // 2 March 2026, 09:00 in Oslo.
+    server.clock.set("2026-03-02T08:00:00Z".parse::<Timestamp>().unwrap());
+    let org_a = server.organization;
+    let admin = member(server, "admin", Role::Admin, org_a).await;
+    let municipality = json_ok(
+        send(
+            server,
+            &admin.token,
+            Method::POST,
+            "/api/v1/municipalities",
+            Some(json!({"country": "NO", "number": "4001", "name": "Porsgrunn"})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let mut services = Vec::new();
+    for (name, category) in [("Rustjenesten", "follow_up"), ("Natthjem", "housing"), ("Lavterskel helse", "health")] {
+        let created = json_ok(
+            send(
+                server,
+                &admin.token,
+                Method::POST,
+                "/api/v1/services",
+                Some(json!({"municipality_id": municipality["id"], "provider_organization_id": org_a.to_string(),
+                    "name": name, "category": category, "phases": ["pre_treatment"]})),
+            )
+            .await,
+            201,
+        )
+        .await;
+        services.push(created["id"].as_str().unwrap().to_string());
+    }
+    World {
+        ctx: RequestContext::default(),
+        admin,
+        municipality: municipality["id"].as_str().unwrap().to_string(),
+        a_leader: member(server, "leder", Role::Leader, org_a).await,
+        a_case: member(server, "kari", Role::Caseworker, org_a).await,
+        a_analyst: member(server, "analytiker", Role::Analyst, org_a).await,
+        b_case: member(server, "bjorn", Role::Caseworker, server.other_organization).await,
+        follow_up: services[0].clone(),
+        shelter: services[1].clone(),
+        low_threshold: services[2].clone(),
+    }
+}
+
+/// A pseudonymous person enrolled with the follow-up service since 2024.
+async fn person(server: &TestServer, w: &World, n: u16) -> PersonId {
+    let input = NewPersonInput {
+        fields: PersonFields {
+            kind: "pseudonymous".into(),
+            pseudonym: format!("LT-{n:04}"),
+            birth_year: "1980".into(),
+            sex: "male".into(),
+            ..Default::default()
+        },
+        service: w.follow_up.clone(),
+        start: "2024-01-01".into(),
+        confirm_not_duplicate: true,
+    };
+    server.app.register_person(&w.ctx, &w.a_case.actor, &input).await.unwrap()
+}
+
+async fn unit(server: &TestServer, w: &World, name: &str, unit_type: &str, capacity: i64) -> String {
+    let created = json_ok(
+        send(
+            server,
+            &w.a_leader.token,
+            Method::POST,
+            &format!("/api/v1/services/{}/housing-units", w.shelter),
+            Some(json!({"name": name, "unit_type": unit_type, "capacity": capacity})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    created["id"].as_str().unwrap().to_string()
+}
+
+async fn stay_raw(
+    server: &TestServer,
+    token: &str,
+    person: PersonId,
+    unit: &str,
+    from: &str,
+    to: &str,
+) -> reqwest::Response {
+    send(
+        server,
+        token,
+        Method::POST,
+        &format!("/api/v1/persons/{person}/stays"),
+        Some(json!({"unit_id": unit, "from": from, "to": to})),
+    )
+    .await
+}
+
+/// Stays and episodes stored.
+async fn row_counts(server: &TestServer) -> (i64, i64) {
+    (scalar(server, "SELECT COUNT(*) FROM stays").await, scalar(server, "SELECT COUNT(*) FROM episodes").await)
+}
+
+async fn dashboard(server: &TestServer, token: &str, path: &str, from: &str, to: &str) -> Value {
+    json_ok(send(server, token, Method::GET, &format!("{path}/dashboard?from={from}&to={to}"), None).await, 200).await
+}
+
+async fn housing_flow(server: &TestServer) {
+    let w = world(server).await;
+    let (p1, p2, p3) = (person(server, &w, 1).await, person(server, &w, 2).await, person(server, &w, 3).await);
+    let room = unit(server, &w, "Natthjem – rom 1", "night_shelter", 2).await;
+    let flat = unit(server, &w, "Leilighet 1", "low_threshold_flat", 1).await;
+
+    // A stay across the leap day: nights of 27, 28 and 29 February and 1 March.
+    let first = json_ok(stay_raw(server, &w.a_case.token, p1, &room, "2024-02-27", "2024-03-02").await, 201).await;
+    assert_eq!((first["nights"].as_i64(), first["target_nights"].as_i64()), (Some(4), Some(92)));
+    // It opened an episode at the shelter, from the day in to the day out.
+    let episode = first["episode_id"].as_str().unwrap();
+    let (start, end): (String, Option<String>) =
+        sqlx::query_as("SELECT start_date, end_date FROM episodes WHERE id = $1 AND service_id = $2")
+            .bind(episode)
+            .bind(&w.shelter)
+            .fetch_one(server.store.raw_pool_for_tests())
+            .await
+            .unwrap();
+    assert_eq!((start.as_str(), end.as_deref()), ("2024-02-27", Some("2024-03-02")));
+    let second = json_ok(stay_raw(server, &w.a_case.token, p2, &room, "2024-02-28", "2024-03-01").await, 201).await;
+    assert_eq!(second["nights"], 2);
+    json_ok(stay_raw(server, &w.a_case.token, p2, &flat, "2025-01-01", "2025-02-01").await, 201).await;
+
+    // Bad input: the answer names the field and the reason, and nothing is saved.
+    let before = row_counts(server).await;
+    for (who, unit_id, from, to, expected) in [
+        // Both beds of the room are taken on the night of 28 February.
+        (p3, &room, "2024-02-28", "2024-02-29", vec![("unit", "overlaps")]),
+        // The flat (one place) is taken in January 2025.
+        (p1, &flat, "2025-01-15", "", vec![("unit", "overlaps")]),
+        // p1 sleeps in the room on the night of 29 February.
+        (p1, &flat, "2024-02-29", "2024-03-05", vec![("from", "overlaps")]),
+        (p3, &flat, "2026-03-03", "", vec![("from", "in-future")]),
+        (p3, &flat, "2026-02-01", "2026-03-09", vec![("to", "in-future")]),
+        (p3, &flat, "2026-02-01", "2026-01-31", vec![("to", "ends-before-start")]),
+    ] {
+        let problem = json_ok(stay_raw(server, &w.a_case.token, who, unit_id, from, to).await, 422).await;
+        let expected: Vec<(String, String)> = expected.iter().map(|(f, r)| (f.to_string(), r.to_string())).collect();
+        assert_eq!(field_errors(&problem), expected, "{from}..{to}");
+    }
+    assert_eq!(row_counts(server).await, before, "nothing saved");
+
+    // Someone without the right: another organisation's caseworker has no ground to see p1.
+    let denied = denied_by(server, w.b_case.actor.account).await;
+    let response = stay_raw(server, &w.b_case.token, p1, &room, "2026-02-01", "").await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(denied_by(server, w.b_case.actor.account).await, denied + 1);
+    let response = stay_raw(server, &w.a_analyst.token, p1, &room, "2026-02-01", "").await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(row_counts(server).await, before, "nothing saved");
+
+    // Length of stay against the night shelter's three months: 93 nights is over.
+    let long = json_ok(stay_raw(server, &w.a_case.token, p3, &room, "2025-06-01", "2025-09-02").await, 201).await;
+    assert_eq!((long["nights"].as_i64(), long["over_target"].as_bool()), (Some(93), Some(true)));
+
+    // An open stay counts tonight; ending it ends the episode it opened.
+    let open = send(
+        server,
+        &w.a_case.token,
+        Method::POST,
+        &format!("/api/v1/persons/{p3}/stays"),
+        Some(json!({"unit_id": flat, "from": "2026-02-01"})),
+    )
+    .await;
+    let open = json_ok(open, 201).await;
+    assert_eq!((open["nights"].as_i64(), open["to"].is_null()), (Some(30), true));
+    let vacancies = json_ok(
+        send(server, &w.a_case.token, Method::GET, &format!("/api/v1/services/{}/housing-units", w.shelter), None)
+            .await,
+        200,
+    )
+    .await;
+    let flat_now = vacancies["items"].as_array().unwrap().iter().find(|u| u["id"] == flat.as_str()).unwrap().clone();
+    assert_eq!((flat_now["occupied"].as_i64(), flat_now["free"].as_i64()), (Some(1), Some(0)));
+    let stay_path = format!("/api/v1/stays/{}", open["id"].as_str().unwrap());
+    let late = json_ok(
+        send(
+            server,
+            &w.a_case.token,
+            Method::POST,
+            &format!("{stay_path}/end"),
+            Some(json!({"to": "2026-03-03", "version": 1})),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(field_errors(&late), vec![("to".to_string(), "in-future".to_string())]);
+    let stale = send_if(
+        server,
+        &w.a_case.token,
+        Method::POST,
+        &format!("{stay_path}/end"),
+        Some(json!({"to": "2026-02-20"})),
+        Some("\"7\""),
+    )
+    .await;
+    assert_eq!(stale.status(), 409);
+    let ended = json_ok(
+        send_if(
+            server,
+            &w.a_case.token,
+            Method::POST,
+            &format!("{stay_path}/end"),
+            Some(json!({"to": "2026-02-20"})),
+            Some("\"1\""),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!((ended["nights"].as_i64(), ended["to"].as_str()), (Some(19), Some("2026-02-20")));
+    let episode_end: (Option<String>,) = sqlx::query_as("SELECT end_date FROM episodes WHERE id = $1")
+        .bind(open["episode_id"].as_str().unwrap())
+        .fetch_one(server.store.raw_pool_for_tests())
+        .await
+        .unwrap();
+    assert_eq!(episode_end.0.as_deref(), Some("2026-02-20"));
+
+    // Nights and occupancy in the leap February: 3 + 2 nights of (2 + 1 beds) × 29 nights.
+    let shelter = format!("/api/v1/services/{}", w.shelter);
+    let february = dashboard(server, &w.a_leader.token, &shelter, "2024-02-01", "2024-02-29").await;
+    assert_eq!(february["suppressed"], false);
+    assert_eq!(
+        (february["current"]["nights"].as_u64(), february["current"]["available_nights"].as_i64()),
+        (Some(5), Some(87))
+    );
+    assert!((february["current"]["occupancy"].as_f64().unwrap() - 5.0 / 87.0).abs() < 1e-9);
+    let nights = february["charts"].as_array().unwrap().iter().find(|c| c["key"] == "nights-by-month").unwrap().clone();
+    assert_eq!(nights["columns"], json!(["night_shelter", "low_threshold_flat"]));
+    assert_eq!(nights["rows"][0]["values"], json!([5, 0]));
+    // March 2024 holds one night (p1's of 1 March); the previous period of 31 days ends 29 February.
+    let march = dashboard(server, &w.a_leader.token, &shelter, "2024-03-01", "2024-03-31").await;
+    assert_eq!((march["current"]["nights"].as_u64(), march["previous"]["nights"].as_u64()), (Some(1), Some(5)));
+    assert_eq!(
+        (march["previous_from"].as_str(), march["previous_to"].as_str()),
+        (Some("2024-01-30"), Some("2024-02-29"))
+    );
+    // Persons served in March: p1 and p2 had episodes at the shelter then (p2's ended 1 March).
+    assert_eq!(march["current"]["persons_served"], 2);
+
+    // The analyst gets the same dashboard with small counts hidden.
+    let analyst_march = dashboard(server, &w.a_analyst.token, &shelter, "2024-03-01", "2024-03-31").await;
+    assert_eq!(analyst_march["suppressed"], true);
+    assert!(analyst_march["current"]["nights"].is_null() && analyst_march["current"]["occupancy"].is_null());
+    assert!(analyst_march["current"]["persons_served"].is_null());
+    assert_eq!(analyst_march["previous"]["nights"], 5);
+    // A unit is changed with If-Match: a stale or missing version is refused.
+    let unit_path = format!("/api/v1/housing-units/{room}");
+    let body = json!({"name": "Natthjem – rom 1", "unit_type": "night_shelter", "capacity": 3});
+    let missing = send(server, &w.a_leader.token, Method::PUT, &unit_path, Some(body.clone())).await;
+    assert_eq!(missing.status(), 428);
+    let changed = send_if(server, &w.a_leader.token, Method::PUT, &unit_path, Some(body.clone()), Some("\"1\"")).await;
+    assert_eq!(changed.headers()["etag"], "\"2\"");
+    assert_eq!(json_ok(changed, 200).await["capacity"], 3);
+    let stale = send_if(server, &w.a_leader.token, Method::PUT, &unit_path, Some(body), Some("\"1\"")).await;
+    assert_eq!(stale.status(), 409);
+    let caseworker = send_if(
+        server,
+        &w.a_case.token,
+        Method::PUT,
+        &unit_path,
+        Some(json!({"name": "x", "unit_type": "night_shelter", "capacity": 1})),
+        Some("\"2\""),
+    )
+    .await;
+    assert_eq!(caseworker.status(), 403);
+
+    // The capacity may not drop below the places taken from tonight on.
+    let house = unit(server, &w, "Bofellesskap", "shared_housing_with_staff", 2).await;
+    for who in [p1, p2] {
+        json_ok(stay_raw(server, &w.a_case.token, who, &house, "2026-02-25", "").await, 201).await;
+    }
+    let smaller = json!({"name": "Bofellesskap", "unit_type": "shared_housing_with_staff", "capacity": 1});
+    let refused = send_if(
+        server,
+        &w.a_leader.token,
+        Method::PUT,
+        &format!("/api/v1/housing-units/{house}"),
+        Some(smaller),
+        Some("\"1\""),
+    )
+    .await;
+    assert_eq!(field_errors(&json_ok(refused, 422).await), vec![("capacity".to_string(), "not-allowed".to_string())]);
+
+    // Someone of another organisation may not see the service's dashboard.
+    let response = send(server, &w.b_case.token, Method::GET, &format!("{shelter}/dashboard"), None).await;
+    assert_eq!(response.status(), 403);
+}
+both_backends!(stays_nights_occupancy_and_episodes, housing_flow);
+
+async fn tally(server: &TestServer, token: &str, w: &World, body: Value) -> reqwest::Response {
+    send(server, token, Method::POST, &format!("/api/v1/services/{}/tallies", w.low_threshold), Some(body)).await
+}
+
+async fn tallies_flow(server: &TestServer) {
+    let w = world(server).await;
+    let counters = json_ok(
+        send(
+            server,
+            &w.a_leader.token,
+            Method::PUT,
+            &format!("/api/v1/services/{}/tally-counters", w.low_threshold),
+            Some(json!({"counters": ["visits", "syringes_out", "syringes_returned"]})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(counters["counters"], json!(["visits", "syringes_out", "syringes_returned"]));
+    for (day, out, returned, visits) in
+        [("2024-02-28", 100, 60, 20), ("2024-02-29", 50, 40, 25), ("2024-03-01", 30, 30, 4)]
+    {
+        let body =
+            json!({"day": day, "counts": {"syringes_out": out, "syringes_returned": returned, "visits": visits}});
+        json_ok(tally(server, &w.a_case.token, &w, body).await, 201).await;
+    }
+    // A correction of the leap day, a minute later: the latest entry wins, the first stays as history.
+    server.clock.advance(jiff::SignedDuration::from_mins(1));
+    let corrected = json_ok(
+        tally(server, &w.a_case.token, &w, json!({"day": "2024-02-29", "counts": {"syringes_out": 60, "syringes_returned": 40, "visits": 25}, "note": "Telt feil"}))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(corrected["current"]["counts"]["syringes_out"], 60);
+    assert_eq!(corrected["history"].as_array().unwrap().len(), 1);
+    assert_eq!(corrected["history"][0]["counts"]["syringes_out"], 50);
+
+    // Bad input changes nothing.
+    let entries = scalar(server, "SELECT COUNT(*) FROM tally_entries").await;
+    let negative = json_ok(
+        tally(server, &w.a_case.token, &w, json!({"day": "2026-03-01", "counts": {"syringes_out": -3, "visits": 2}}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(field_errors(&negative), vec![("syringes_out".to_string(), "negative".to_string())]);
+    let future =
+        json_ok(tally(server, &w.a_case.token, &w, json!({"day": "2026-03-03", "counts": {"visits": 2}})).await, 422)
+            .await;
+    assert_eq!(field_errors(&future), vec![("day".to_string(), "in-future".to_string())]);
+    let unkept =
+        json_ok(tally(server, &w.a_case.token, &w, json!({"day": "2026-03-01", "counts": {"meals": 2}})).await, 422)
+            .await;
+    assert_eq!(field_errors(&unkept), vec![("meals".to_string(), "not-allowed".to_string())]);
+    // Another organisation and an analyst may not record; both refusals are audited.
+    let denied = denied_by(server, w.b_case.actor.account).await;
+    assert_eq!(
+        tally(server, &w.b_case.token, &w, json!({"day": "2026-03-01", "counts": {"visits": 2}})).await.status(),
+        403
+    );
+    assert_eq!(denied_by(server, w.b_case.actor.account).await, denied + 1);
+    assert_eq!(
+        tally(server, &w.a_analyst.token, &w, json!({"day": "2026-03-01", "counts": {"visits": 2}})).await.status(),
+        403
+    );
+    assert_eq!(scalar(server, "SELECT COUNT(*) FROM tally_entries").await, entries);
+
+    // Return rate and visits per day over the leap February: (100 + 60) out, (60 + 40) back.
+    let service = format!("/api/v1/services/{}", w.low_threshold);
+    let february = dashboard(server, &w.a_leader.token, &service, "2024-02-01", "2024-02-29").await;
+    let f = &february["current"];
+    assert_eq!((f["syringes_out"].as_u64(), f["syringes_returned"].as_u64()), (Some(160), Some(100)));
+    assert_eq!(f["return_rate"].as_f64(), Some(0.625));
+    assert_eq!(
+        (f["visits"].as_u64(), f["open_days"].as_i64(), f["visits_per_day"].as_f64()),
+        (Some(45), Some(2), Some(22.5))
+    );
+    let both = dashboard(server, &w.a_leader.token, &service, "2024-02-01", "2024-03-31").await;
+    assert_eq!(both["current"]["return_rate"].as_f64(), Some(130.0 / 190.0));
+    let csv = send(
+        server,
+        &w.a_leader.token,
+        Method::GET,
+        &format!("{service}/dashboard/charts/syringes-by-month?from=2024-02-01&to=2024-03-31"),
+        None,
+    )
+    .await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert_eq!(
+        csv.text().await.unwrap(),
+        "month,syringes_out,syringes_returned\n2024-02,160,100\n2024-03,30,30\ntotal,190,130\n"
+    );
+
+    // The analyst: March's 4 visits are hidden, and February's with them, else the total gives
+    // March away; the total of 49 is still published.
+    let analyst = dashboard(server, &w.a_analyst.token, &service, "2024-02-01", "2024-03-31").await;
+    let visits = analyst["charts"].as_array().unwrap().iter().find(|c| c["key"] == "visits-by-month").unwrap().clone();
+    assert_eq!(visits["rows"][0]["values"], json!([null]));
+    assert_eq!(visits["rows"][1]["values"], json!([null]));
+    assert_eq!(visits["column_totals"], json!([49]));
+    let leader = dashboard(server, &w.a_leader.token, &service, "2024-02-01", "2024-03-31").await;
+    let visits = leader["charts"].as_array().unwrap().iter().find(|c| c["key"] == "visits-by-month").unwrap().clone();
+    assert_eq!((visits["rows"][0]["values"].clone(), visits["rows"][1]["values"].clone()), (json!([45]), json!([4])));
+    let analyst_csv = send(
+        server,
+        &w.a_analyst.token,
+        Method::GET,
+        &format!("{service}/dashboard/charts/visits-by-month?from=2024-02-01&to=2024-03-31"),
+        None,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert_eq!(analyst_csv, "month,visits\n2024-02,.\n2024-03,.\ntotal,49\n");
+
+    // Counts about one (pseudonymous) person are summed with the day's anonymous counts; the
+    // person's own correction replaces only their entry.
+    let person_id = person(server, &w, 7).await;
+    for out in [10, 12] {
+        server.clock.advance(jiff::SignedDuration::from_mins(1));
+        let body = json!({"day": "2024-02-28", "person_id": person_id.to_string(),
+            "counts": {"syringes_out": out, "syringes_returned": 10}});
+        json_ok(tally(server, &w.a_case.token, &w, body).await, 201).await;
+    }
+    let with_person = dashboard(server, &w.a_leader.token, &service, "2024-02-01", "2024-02-29").await;
+    assert_eq!(with_person["current"]["syringes_out"], 172);
+    assert_eq!(with_person["current"]["syringes_returned"], 110);
+    let audited: (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE action = 'tally_recorded' AND person = $1")
+            .bind(person_id.to_string())
+            .fetch_one(server.store.raw_pool_for_tests())
+            .await
+            .unwrap();
+    assert_eq!(audited.0, 2);
+    let body = json!({"day": "2024-02-28", "person_id": person_id.to_string(), "counts": {"syringes_out": 1}});
+    assert_eq!(tally(server, &w.b_case.token, &w, body).await.status(), 403);
+
+    // The municipality's page is always suppressed; caseworkers work with their own service.
+    let area = dashboard(
+        server,
+        &w.a_leader.token,
+        &format!("/api/v1/municipalities/{}", w.municipality),
+        "2024-02-01",
+        "2024-03-31",
+    )
+    .await;
+    assert_eq!(area["suppressed"], true);
+    assert_eq!(area["current"]["syringes_out"], 202);
+    // So is the region's, which holds its members' services.
+    let skien = json_ok(
+        send(
+            server,
+            &w.admin.token,
+            Method::POST,
+            "/api/v1/municipalities",
+            Some(json!({"country": "NO", "number": "4003", "name": "Skien"})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let region = json_ok(
+        send(server, &w.admin.token, Method::POST, "/api/v1/regions",
+            Some(json!({"name": "Grenland", "host_municipality_id": w.municipality, "member_municipality_ids": [w.municipality, skien["id"]]}))).await,
+        201,
+    )
+    .await;
+    let region_path = format!("/api/v1/regions/{}", region["id"].as_str().unwrap());
+    let grenland = dashboard(server, &w.a_analyst.token, &region_path, "2024-02-01", "2024-03-31").await;
+    assert_eq!(
+        (grenland["suppressed"].as_bool(), grenland["current"]["syringes_out"].as_u64()),
+        (Some(true), Some(202))
+    );
+    let csv = send(
+        server,
+        &w.a_analyst.token,
+        Method::GET,
+        &format!("{region_path}/dashboard/charts/visits-by-month?from=2024-02-01&to=2024-03-31"),
+        None,
+    )
+    .await;
+    assert_eq!(csv.text().await.unwrap(), "month,visits\n2024-02,.\n2024-03,.\ntotal,49\n");
+    let response = send(
+        server,
+        &w.a_case.token,
+        Method::GET,
+        &format!("/api/v1/municipalities/{}/dashboard", w.municipality),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 403);
+}
+both_backends!(tallies_return_rate_corrections_and_suppression, tallies_flow);
