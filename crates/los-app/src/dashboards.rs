@@ -5,6 +5,9 @@
 //! - **persons served**: distinct persons with an episode at one of the services on some day of
 //!   the period (a stay opens an episode, so housing is included); **LAR clients**: those of them
 //!   who also had an episode at a LAR service (one whose focus areas name "LAR") in the period;
+//!   **persons with a plan** and the **share with a plan**: those of them who have an individual
+//!   plan (a plan as stored now: plans are not dated, so the previous period counts today's
+//!   plans too), out of the persons served;
 //! - **waiting list**: referrals accepted (or offered) and not yet started or withdrawn, counted
 //!   at the end of each week and on the last day; **median waiting time**: days from receipt to
 //!   start of the referrals started in the period;
@@ -15,7 +18,9 @@
 //!
 //! Analysts, and everyone on a municipality or region dashboard, get the figures published with
 //! small counts suppressed ([`los_core::suppression`]): a rate or a median is left out when the
-//! count it rests on is hidden (or, for the median, rests on fewer than five referrals).
+//! count it rests on is hidden (or, for the median, rests on fewer than five referrals). The
+//! persons with and without a plan are published as one row whose total is the persons served,
+//! so when either is small both are hidden, and the share with them.
 
 use std::collections::BTreeMap;
 
@@ -72,6 +77,12 @@ impl Scope {
 pub struct Figures {
     pub persons_served: Cell,
     pub lar_clients: Cell,
+    /// Persons served who have a plan.
+    pub persons_with_plan: Cell,
+    /// Persons served who have none (the chart's second column; hidden with the first).
+    pub persons_without_plan: Cell,
+    /// Persons with a plan / persons served, 0–1.
+    pub plan_share: Option<f64>,
     pub waiting_at_end: Cell,
     pub started: Cell,
     pub median_wait_days: Option<f64>,
@@ -135,7 +146,8 @@ impl Dashboard {
 }
 
 /// The chart keys, in the order shown.
-pub const CHART_KEYS: [&str; 4] = ["nights-by-month", "waiting-list", "syringes-by-month", "visits-by-month"];
+pub const CHART_KEYS: [&str; 5] =
+    ["nights-by-month", "waiting-list", "syringes-by-month", "visits-by-month", "persons-with-plan"];
 
 /// Parses a period `from..=to` of dates no later than today. An empty `to` is today; an empty
 /// `from` makes the period `default_days` long. At most `max_days` long.
@@ -264,6 +276,8 @@ impl App {
         let current = compute(&mut tx, &grant, &services, &units, from, to, today, suppressed).await?;
         let previous =
             compute(&mut tx, &grant, &services, &units, previous_from, previous_to, today, suppressed).await?;
+        let mut charts = current.charts;
+        charts.push(plan_chart([(from, to, &current.figures), (previous_from, previous_to, &previous.figures)]));
         let mut event = ctx.event(self.now(), Some(actor), AuditAction::DashboardViewed, AuditOutcome::Success);
         event.subject = Some(format!("{}:{}", scope.code(), scope.id()));
         event.reason = Some(format!("{from}..{to}{}", if suppressed { " suppressed" } else { "" }));
@@ -281,7 +295,7 @@ impl App {
             units: units.len(),
             current: current.figures,
             previous: previous.figures,
-            charts: current.charts,
+            charts,
         })
     }
 }
@@ -312,7 +326,12 @@ async fn compute(
     let month_list = months(first, last);
 
     // Persons.
-    let (served, lar) = store::persons_served(tx, grant, services, first, last).await?;
+    let persons = store::persons_served(tx, grant, services, first, last).await?;
+    // With and without a plan as one row whose total is the persons served: the count without
+    // a plan is the difference of two published counts, so it is suppressed with them.
+    let plans = table(&[vec![count(persons.with_plan), count(persons.served - persons.with_plan)]]);
+    let plan_cell = |c: usize| plans.cells.first().and_then(|row| row.get(c)).copied().unwrap_or(Cell::Suppressed);
+    let (with_plan, without_plan) = (plan_cell(0), plan_cell(1));
 
     // Waiting list and waiting time.
     let spells = store::waiting_spells(tx, grant, services).await?;
@@ -377,8 +396,14 @@ async fn compute(
     let open_days = open_days.len() as i64;
 
     let figures = Figures {
-        persons_served: publish(served),
-        lar_clients: publish(lar),
+        persons_served: publish(persons.served),
+        lar_clients: publish(persons.lar),
+        persons_with_plan: with_plan,
+        persons_without_plan: without_plan,
+        plan_share: match (with_plan.value(), without_plan.value()) {
+            (Some(with), Some(without)) if with + without > 0 => Some(with as f64 / (with + without) as f64),
+            _ => None,
+        },
         waiting_at_end: publish(waiting_on(last)),
         started: publish(waits.len() as i64),
         median_wait_days: if enough_for_median { statistics.median_days } else { None },
@@ -459,6 +484,27 @@ async fn compute(
         },
     ];
     Ok(Computed { figures, charts })
+}
+
+/// Persons served with and without a plan, one row per period (`YYYY-MM-DD/YYYY-MM-DD`, the
+/// period shown first) with the persons served as its total. No column totals: the same person
+/// may be served in both periods.
+fn plan_chart(periods: [(Date, Date, &Figures); 2]) -> Chart {
+    Chart {
+        key: "persons-with-plan",
+        row_kind: "period",
+        columns: vec!["with_plan".into(), "without_plan".into()],
+        rows: periods
+            .iter()
+            .map(|(first, last, figures)| ChartRow {
+                label: format!("{first}/{last}"),
+                cells: vec![figures.persons_with_plan, figures.persons_without_plan],
+                total: Some(figures.persons_served),
+            })
+            .collect(),
+        column_totals: None,
+        total: None,
+    }
 }
 
 #[cfg(test)]

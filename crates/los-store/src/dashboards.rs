@@ -23,23 +23,47 @@ fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Persons with an episode at any of `services` on some day of `first..=last`, and how many of
-/// them also had an episode at a LAR service (one whose focus areas name "LAR") in that period.
+/// The persons served: the distinct persons with an episode at any of the services bound from
+/// `$3` on (`list`) on some day of `$1..=$2`. One definition for every figure about them.
+fn served_persons_sql(list: &str) -> String {
+    format!(
+        "SELECT DISTINCT person_id FROM episodes WHERE service_id IN ({list}) \
+         AND start_date <= $2 AND (end_date IS NULL OR end_date >= $1)"
+    )
+}
+
+/// The persons served in a period and what is counted about them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PersonsServed {
+    /// Distinct persons with an episode at any of the services on some day of the period.
+    pub served: i64,
+    /// Those of them who also had an episode at a LAR service (one whose focus areas name
+    /// "LAR") in the period.
+    pub lar: i64,
+    /// Those of them who have a plan (a row in `plans`; one per person). Counted in the same
+    /// query as `served`, so `served - with_plan` is exactly the persons without one.
+    pub with_plan: i64,
+}
+
+/// Persons with an episode at any of `services` on some day of `first..=last`, how many of them
+/// have a plan, and how many also had an episode at a LAR service in that period.
 pub async fn persons_served(
     tx: &mut Tx,
     grant: &Grant,
     services: &[ServiceId],
     first: Date,
     last: Date,
-) -> Result<(i64, i64), Error> {
+) -> Result<PersonsServed, Error> {
     require_dashboard(grant)?;
     if services.is_empty() {
-        return Ok((0, 0));
+        return Ok(PersonsServed::default());
     }
     let list = placeholders(3, services.len());
-    let overlapping = "start_date <= $2 AND (end_date IS NULL OR end_date >= $1)";
-    let served_sql =
-        format!("SELECT COUNT(DISTINCT person_id) AS n FROM episodes WHERE service_id IN ({list}) AND {overlapping}");
+    let served_sql = format!(
+        "SELECT COUNT(*) AS n, COUNT(p.person_id) AS with_plan FROM ({}) x \
+         LEFT JOIN plans p ON p.person_id = x.person_id",
+        served_persons_sql(&list)
+    );
     let lar_sql = format!(
         "SELECT COUNT(DISTINCT e.person_id) AS n FROM episodes e WHERE e.service_id IN ({list}) \
          AND e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $1) \
@@ -47,16 +71,24 @@ pub async fn persons_served(
              WHERE l.person_id = e.person_id AND ls.focus_areas LIKE '%\"LAR\"%' \
              AND l.start_date <= $2 AND (l.end_date IS NULL OR l.end_date >= $1))"
     );
-    let mut counts = Vec::new();
-    for sql in [served_sql, lar_sql] {
-        let mut query = sqlx::query(&sql).bind(date_text(first)).bind(date_text(last));
-        for service in services {
-            query = query.bind(service.to_string());
-        }
-        let row = query.fetch_one(&mut **tx).await.map_err(map_sqlx)?;
-        counts.push(get::<i64>(&row, "n")?);
+    let served = period_row(tx, &served_sql, services, first, last).await?;
+    let lar = period_row(tx, &lar_sql, services, first, last).await?;
+    Ok(PersonsServed { served: get(&served, "n")?, lar: get(&lar, "n")?, with_plan: get(&served, "with_plan")? })
+}
+
+/// Runs a query of one row over `$1 = first`, `$2 = last` and the services from `$3` on.
+async fn period_row(
+    tx: &mut Tx,
+    sql: &str,
+    services: &[ServiceId],
+    first: Date,
+    last: Date,
+) -> Result<sqlx::any::AnyRow, Error> {
+    let mut query = sqlx::query(sql).bind(date_text(first)).bind(date_text(last));
+    for service in services {
+        query = query.bind(service.to_string());
     }
-    Ok((counts.first().copied().unwrap_or(0), counts.get(1).copied().unwrap_or(0)))
+    query.fetch_one(&mut **tx).await.map_err(map_sqlx)
 }
 
 /// The time each referral to `services` spent on the waiting list: from the day it was accepted

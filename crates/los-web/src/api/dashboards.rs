@@ -27,8 +27,15 @@ pub struct PeriodQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FiguresOut {
+    /// Distinct persons with an episode at one of the services on some day of the period.
     pub persons_served: Option<u64>,
     pub lar_clients: Option<u64>,
+    /// Persons served who have an individual plan; `null` when it or the persons without a plan
+    /// would be a count from 1 to 4 (suppressed dashboards).
+    pub persons_with_plan: Option<u64>,
+    /// Share of the persons served who have an individual plan, 0–1; `null` when either count
+    /// is hidden or no one was served.
+    pub plan_share: Option<f64>,
     /// Referrals accepted and not yet started on the period's last day.
     pub waiting_at_end: Option<u64>,
     /// Referrals started in the period.
@@ -54,6 +61,8 @@ impl From<&Figures> for FiguresOut {
         Self {
             persons_served: f.persons_served.value(),
             lar_clients: f.lar_clients.value(),
+            persons_with_plan: f.persons_with_plan.value(),
+            plan_share: f.plan_share,
             waiting_at_end: f.waiting_at_end.value(),
             started: f.started.value(),
             median_wait_days: f.median_wait_days,
@@ -236,7 +245,7 @@ pub async fn region(
 /// One chart of the service's dashboard as CSV (hidden counts written as `.`).
 #[utoipa::path(get, path = "/api/v1/services/{id}/dashboard/charts/{chart}", tag = "dashboards", security(("bearer" = [])),
     params(("id" = String, Path, description = "Service id"),
-        ("chart" = String, Path, description = "nights-by-month, waiting-list, syringes-by-month or visits-by-month"),
+        ("chart" = String, Path, description = "nights-by-month, waiting-list, syringes-by-month, visits-by-month or persons-with-plan"),
         ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD"),
         ("to" = Option<String>, Query, description = "Last day, YYYY-MM-DD; today when left out")),
     responses((status = 200, description = "The chart's table", content_type = "text/csv"),
@@ -257,7 +266,7 @@ pub async fn service_chart(
 /// One chart of the municipality's dashboard as CSV.
 #[utoipa::path(get, path = "/api/v1/municipalities/{id}/dashboard/charts/{chart}", tag = "dashboards", security(("bearer" = [])),
     params(("id" = String, Path, description = "Municipality id"),
-        ("chart" = String, Path, description = "nights-by-month, waiting-list, syringes-by-month or visits-by-month"),
+        ("chart" = String, Path, description = "nights-by-month, waiting-list, syringes-by-month, visits-by-month or persons-with-plan"),
         ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD"),
         ("to" = Option<String>, Query, description = "Last day, YYYY-MM-DD; today when left out")),
     responses((status = 200, description = "The chart's table", content_type = "text/csv"),
@@ -278,7 +287,7 @@ pub async fn municipality_chart(
 /// One chart of the region's dashboard as CSV.
 #[utoipa::path(get, path = "/api/v1/regions/{id}/dashboard/charts/{chart}", tag = "dashboards", security(("bearer" = [])),
     params(("id" = String, Path, description = "Region id"),
-        ("chart" = String, Path, description = "nights-by-month, waiting-list, syringes-by-month or visits-by-month"),
+        ("chart" = String, Path, description = "nights-by-month, waiting-list, syringes-by-month, visits-by-month or persons-with-plan"),
         ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD"),
         ("to" = Option<String>, Query, description = "Last day, YYYY-MM-DD; today when left out")),
     responses((status = 200, description = "The chart's table", content_type = "text/csv"),

@@ -669,9 +669,10 @@ fn figure_rows(tr: Tr, current: &Figures, previous: &Figures) -> Vec<FigureRow> 
     let days =
         |d: Option<f64>| d.map(|d| tr.t1("referral-days", "days", &decimal(tr, d, 1))).unwrap_or_else(|| "–".into());
     let ratio = |d: Option<f64>| d.map(|d| decimal(tr, d, 1)).unwrap_or_else(|| "–".into());
-    let rows: [(&str, CountOf); 8] = [
+    let rows: [(&str, CountOf); 9] = [
         ("figure-persons-served", |f| f.persons_served),
         ("figure-lar-clients", |f| f.lar_clients),
+        ("figure-persons-with-plan", |f| f.persons_with_plan),
         ("figure-waiting-at-end", |f| f.waiting_at_end),
         ("figure-started", |f| f.started),
         ("figure-nights", |f| f.nights),
@@ -687,6 +688,11 @@ fn figure_rows(tr: Tr, current: &Figures, previous: &Figures) -> Vec<FigureRow> 
             previous: cell_text(get(previous)),
         })
         .collect();
+    out.push(FigureRow {
+        label: tr.t("figure-plan-share"),
+        current: percent(tr, current.plan_share),
+        previous: percent(tr, previous.plan_share),
+    });
     out.push(FigureRow {
         label: tr.t("figure-median-wait"),
         current: days(current.median_wait_days),

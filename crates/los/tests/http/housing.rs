@@ -2,7 +2,8 @@
 //! and occupancy across the leap day and a month boundary, length of stay against the night
 //! shelter's target, episodes kept in step with stays, syringe return rate and visits per day,
 //! corrections that keep their history, bad input that changes nothing, who is refused (and
-//! audited), and the suppressed figures analysts and area pages get.
+//! audited), the share of persons served who have a plan, and the suppressed figures analysts
+//! and area pages get.
 
 use jiff::Timestamp;
 use los_app::RequestContext;
@@ -107,6 +108,11 @@ async fn world(server: &TestServer) -> World {
 
 /// A pseudonymous person enrolled with the follow-up service since 2024.
 async fn person(server: &TestServer, w: &World, n: u16) -> PersonId {
+    person_at(server, w, n, &w.follow_up.clone(), "2024-01-01").await
+}
+
+/// A pseudonymous person enrolled with `service` from `start`.
+async fn person_at(server: &TestServer, w: &World, n: u16, service: &str, start: &str) -> PersonId {
     let input = NewPersonInput {
         fields: PersonFields {
             kind: "pseudonymous".into(),
@@ -115,8 +121,8 @@ async fn person(server: &TestServer, w: &World, n: u16) -> PersonId {
             sex: "male".into(),
             ..Default::default()
         },
-        service: w.follow_up.clone(),
-        start: "2024-01-01".into(),
+        service: service.to_string(),
+        start: start.into(),
         confirm_not_duplicate: true,
     };
     server.app.register_person(&w.ctx, &w.a_case.actor, &input).await.unwrap()
@@ -552,3 +558,117 @@ async fn tallies_flow(server: &TestServer) {
     assert_eq!(response.status(), 403);
 }
 both_backends!(tallies_return_rate_corrections_and_suppression, tallies_flow);
+
+/// Gives the person an individual plan, coordinated by the caseworker who registered them.
+async fn plan_for(server: &TestServer, w: &World, person: PersonId) {
+    let body = json!({"person": person.to_string(), "phase": "pre_treatment", "period_from": "2026-03-01",
+        "period_to": "2026-12-31", "next_revision": "2026-06-01", "resources_and_needs": "Bolig.",
+        "person_contribution": "Møter opp.", "person_takes_part": true});
+    json_ok(send(server, &w.a_case.token, Method::POST, "/api/v1/plans", Some(body)).await, 201).await;
+}
+
+/// (persons served, with a plan, share with a plan) of a period of a dashboard.
+fn plan_figures(dashboard: &Value, period: &str) -> (Option<u64>, Option<u64>, Option<f64>) {
+    let f = &dashboard[period];
+    (f["persons_served"].as_u64(), f["persons_with_plan"].as_u64(), f["plan_share"].as_f64())
+}
+
+async fn chart_csv(server: &TestServer, token: &str, path: &str, chart: &str, from: &str, to: &str) -> String {
+    let response =
+        send(server, token, Method::GET, &format!("{path}/dashboard/charts/{chart}?from={from}&to={to}"), None).await;
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+async fn page_html(server: &TestServer, account: &TestAccount, path: &str) -> String {
+    let response = server.signed_in(account).await.get(server.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+async fn plans_flow(server: &TestServer) {
+    let w = world(server).await;
+    let follow_up = format!("/api/v1/services/{}", w.follow_up);
+    let municipality = format!("/api/v1/municipalities/{}", w.municipality);
+    let (from, to) = ("2026-01-01", "2026-02-28");
+    // Six persons served at the follow-up service since 2024 (in both periods), two more from
+    // 15 January (this period only); four of the first six and both newcomers have a plan.
+    let mut since_2024 = Vec::new();
+    for n in 1..=6 {
+        since_2024.push(person(server, &w, n).await);
+    }
+    let newcomers = [
+        person_at(server, &w, 7, &w.follow_up.clone(), "2026-01-15").await,
+        person_at(server, &w, 8, &w.follow_up.clone(), "2026-01-15").await,
+    ];
+    for p in since_2024.iter().take(4).chain(newcomers.iter()) {
+        plan_for(server, &w, *p).await;
+    }
+    // Not served at the follow-up service in either period, with plans: one who starts
+    // after the period there, and one served at another service of the municipality.
+    let later = person_at(server, &w, 9, &w.follow_up.clone(), "2026-03-01").await;
+    plan_for(server, &w, later).await;
+    let elsewhere = person_at(server, &w, 10, &w.low_threshold.clone(), "2026-01-15").await;
+    plan_for(server, &w, elsewhere).await;
+
+    // The leader sees the exact figures: 6 of 8 (75 %), and before it 4 of 6.
+    let leader = dashboard(server, &w.a_leader.token, &follow_up, from, to).await;
+    assert_eq!((leader["suppressed"].as_bool(), leader["previous_from"].as_str()), (Some(false), Some("2025-11-03")));
+    assert_eq!(plan_figures(&leader, "current"), (Some(8), Some(6), Some(0.75)));
+    let (served, with_plan, share) = plan_figures(&leader, "previous");
+    assert_eq!((served, with_plan), (Some(6), Some(4)));
+    assert!(share.is_some_and(|s| (s - 4.0 / 6.0).abs() < 1e-9), "{share:?}");
+    assert_eq!(
+        chart_csv(server, &w.a_leader.token, &follow_up, "persons-with-plan", from, to).await,
+        "period,with_plan,without_plan,total\n2026-01-01/2026-02-28,6,2,8\n2025-11-03/2025-12-31,4,2,6\n"
+    );
+
+    // The page shows the same in its figures table, and the chart with its text alternative.
+    let row = |label: &str, current: &str, previous: &str| {
+        format!(
+            "<th scope=\"row\">{label}</th><td class=\"los-num\">{current}</td><td class=\"los-num\">{previous}</td>"
+        )
+    };
+    let page = format!("/services/{}/dashboard?from={from}&to={to}", w.follow_up);
+    let leader_account = server.account_in("planleder", Role::Leader, server.organization, true).await;
+    let html = page_html(server, &leader_account, &page).await;
+    assert!(html.contains(&row("Av dem med individuell plan", "6", "4")), "{html}");
+    assert!(html.contains(&row("Andel med individuell plan", "75,0 %", "66,7 %")), "{html}");
+    assert!(html.contains("<desc id=\"chart-persons-with-plan-desc\">"));
+    let analyst_account = server.account_in("plananalytiker", Role::Analyst, server.organization, true).await;
+    let html = page_html(server, &analyst_account, &page).await;
+    assert!(html.contains(&row("Av dem med individuell plan", ".", ".")), "{html}");
+    assert!(html.contains(&row("Andel med individuell plan", "–", "–")), "{html}");
+
+    // The analyst gets the persons served, but not who has a plan: this period the 2 without
+    // one would be a small count (8 − 6), the period before the 4 with one is.
+    let analyst = dashboard(server, &w.a_analyst.token, &follow_up, from, to).await;
+    assert_eq!(analyst["suppressed"], true);
+    assert_eq!(plan_figures(&analyst, "current"), (Some(8), None, None));
+    assert_eq!(plan_figures(&analyst, "previous"), (Some(6), None, None));
+    assert!(analyst["current"]["persons_with_plan"].is_null() && analyst["current"]["plan_share"].is_null());
+    assert_eq!(
+        chart_csv(server, &w.a_analyst.token, &follow_up, "persons-with-plan", from, to).await,
+        "period,with_plan,without_plan,total\n2026-01-01/2026-02-28,.,.,8\n2025-11-03/2025-12-31,.,.,6\n"
+    );
+    // The municipality's page (its three services) counts the person served elsewhere too:
+    // 7 of 9, the 2 without a plan hidden.
+    let area = dashboard(server, &w.a_leader.token, &municipality, from, to).await;
+    assert_eq!(plan_figures(&area, "current"), (Some(9), None, None));
+
+    // With plans for the last two of the first six, no count is small any more this period:
+    // everyone served has a plan. Before it, 6 of 6.
+    for p in &since_2024[4..] {
+        plan_for(server, &w, *p).await;
+    }
+    let analyst = dashboard(server, &w.a_analyst.token, &follow_up, from, to).await;
+    assert_eq!(plan_figures(&analyst, "current"), (Some(8), Some(8), Some(1.0)));
+    assert_eq!(plan_figures(&analyst, "previous"), (Some(6), Some(6), Some(1.0)));
+    let area = dashboard(server, &w.a_analyst.token, &municipality, from, to).await;
+    assert_eq!(plan_figures(&area, "current"), (Some(9), Some(9), Some(1.0)));
+    assert_eq!(
+        chart_csv(server, &w.a_analyst.token, &municipality, "persons-with-plan", from, to).await,
+        "period,with_plan,without_plan,total\n2026-01-01/2026-02-28,9,0,9\n2025-11-03/2025-12-31,6,0,6\n"
+    );
+}
+both_backends!(dashboard_share_of_persons_with_a_plan, plans_flow);
