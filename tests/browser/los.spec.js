@@ -488,6 +488,249 @@ step('koordinator: /emergency-access: 200, no console errors, axe, <h1>', async 
   await assertMainHeading('/emergency-access');
 });
 
+// ---- a coordinator's day: the plan, a measure, a meeting, a referral, the language ----
+
+const plan = { id: null, name: null, path: null, measure: null, meeting: null, service: null };
+
+// A date `days` from today (UTC; the server's zone is a few hours ahead at most), as YYYY-MM-DD.
+const dayFromToday = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+// The nine required contents of an individual plan, numbered as the plan page heads them.
+const PLAN_CONTENTS = ['Mål, ressurser og behov', 'Hvem som deltar', 'Koordinator',
+  'Bidrag fra personen, tjenestene og pårørende', 'Tiltak', 'Hvordan tiltakene gjennomføres',
+  'Planperiode og revisjon', 'Samtykke', 'Samarbeid'];
+
+function needPlan() {
+  assert(plan.id, 'no person with a plan (an earlier step failed)');
+}
+
+async function mainHeadingText() {
+  return (await page.textContent('main h1')).trim();
+}
+
+step('koordinator: find a person with a plan by search, open the plan: axe, <h1>, the nine numbered contents', async () => {
+  // "Mine personer" on the front page names the persons whose plans Kim coordinates.
+  await visit('/');
+  const own = page.locator('section[aria-labelledby="h-own-plans"] table tbody a.ds-link[href$="/plan"]').first();
+  assert((await own.count()) === 1, 'no plan in "Mine personer" on the front page');
+  const name = (await own.textContent()).trim();
+  const id = (await own.getAttribute('href')).split('/')[2];
+  const family = name.split(',')[0].trim();
+
+  await visit('/persons');
+  await page.fill('#f-q', family);
+  await page.click('form[action="/persons"] button[type="submit"]');
+  await page.waitForURL((url) => url.pathname === '/persons' && url.searchParams.get('q') === family);
+  await checkPage(`/persons?q=${family}`, { path: '/persons' });
+  const hit = page.locator(`table.ds-table tbody a.ds-link[href="/persons/${id}"]`);
+  assert((await hit.count()) === 1, `searching for ${family} does not list ${name}`);
+  await hit.click();
+  await page.waitForURL((url) => url.pathname === `/persons/${id}`);
+  await checkPage(`person page of ${name}`, { path: `/persons/${id}` });
+  assert((await mainHeadingText()) === name, `person page <h1> is not ${JSON.stringify(name)}`);
+
+  await page.click(`main nav a[href="/persons/${id}/plan"]`);
+  await page.waitForURL((url) => url.pathname === `/persons/${id}/plan`);
+  await checkPage(`plan of ${name}`, { path: `/persons/${id}/plan` });
+  await assertMainHeading('plan page');
+  const h1 = await mainHeadingText();
+  assert(/individuell plan/i.test(h1), `plan page <h1> is ${JSON.stringify(h1)}`);
+  const headings = (await page.$$eval('main section > h2', (hs) => hs.map((h) => h.textContent.trim())));
+  PLAN_CONTENTS.forEach((text, i) => {
+    assert(headings.includes(`${i + 1}. ${text}`), `plan page lacks the heading "${i + 1}. ${text}"; has ${JSON.stringify(headings)}`);
+  });
+  for (const [i] of PLAN_CONTENTS.entries()) {
+    const heading = page.locator('main section > h2', { hasText: new RegExp(`^${i + 1}\\. `) }).first();
+    assert(await heading.isVisible(), `plan heading ${i + 1} is not visible`);
+  }
+  Object.assign(plan, { id, name, path: `/persons/${id}/plan` });
+});
+
+step('koordinator: the plan history and the printout: 200, no console errors, axe, <h1>', async () => {
+  needPlan();
+  await visit(plan.path);
+  await page.click(`main nav a[href="${plan.path}/history"]`);
+  await page.waitForURL((url) => url.pathname === `${plan.path}/history`);
+  await checkPage('plan history', { path: `${plan.path}/history` });
+  assert((await mainHeadingText()) === 'Historikk', `history <h1> is ${JSON.stringify(await mainHeadingText())}`);
+  const versions = await page.locator('main ol > li section h2').count();
+  assert(versions > 0, 'the plan history lists no versions');
+
+  await visit(`${plan.path}/print`);
+  await assertMainHeading('plan printout');
+  const printed = await page.textContent('main');
+  assert(printed.includes(plan.name), `the printout does not name ${plan.name}`);
+});
+
+step('koordinator: add a measure — end before start gives the error summary and aria-invalid; corrected, it is listed', async () => {
+  needPlan();
+  await visit(plan.path);
+  await page.click(`#measures a[href="${plan.path}/measures/new"]`);
+  await page.waitForURL((url) => url.pathname === `${plan.path}/measures/new`);
+  await checkPage('new measure form', { path: `${plan.path}/measures/new` });
+  assert((await mainHeadingText()) === 'Legg til tiltak', `measure form <h1> is ${JSON.stringify(await mainHeadingText())}`);
+
+  const description = `Nettlesertest: ukentlig samtale ${Date.now().toString(36)}`;
+  await page.fill('#f-description', description);
+  await page.fill('#f-owner', 'Rusteamet v/koordinator');
+  await page.fill('#f-extent', '1 time per uke');
+  await page.fill('#f-from', dayFromToday(14));
+  await page.fill('#f-to', dayFromToday(7));
+  const form = `form[action="${plan.path}/measures/new"]`;
+  await page.click(`${form} button[type="submit"]`);
+  await page.waitForLoadState('load');
+  await checkPage('new measure (ends before it starts)', { path: `${plan.path}/measures/new`, documentStatus: 422 });
+  assert(await page.isVisible('.ds-error-summary'), 'no error summary');
+  const summary = await page.textContent('.ds-error-summary');
+  assert(summary.includes('Skjemaet har feil som må rettes'), `error summary text: ${summary}`);
+  assert(summary.includes('slutter før den starter'), `the summary does not say the measure ends before it starts: ${summary}`);
+  const link = page.locator('.ds-error-summary a[href="#f-to"]');
+  assert((await link.count()) === 1, 'the summary does not link to #f-to');
+  assert((await page.getAttribute('#f-to', 'aria-invalid')) === 'true', '#f-to lacks aria-invalid="true"');
+  const describedBy = (await page.getAttribute('#f-to', 'aria-describedby')) || '';
+  assert(describedBy.split(/\s+/).includes('f-to-err'), `#f-to aria-describedby is ${describedBy}`);
+  assert(await page.isVisible('#f-to-err'), 'no visible message at the end date');
+  assert((await page.getAttribute('#f-from', 'aria-invalid')) === null, 'the start date is marked invalid');
+  assert((await page.inputValue('#f-description')) === description, 'the description was not kept');
+  await link.click();
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  assert(focused === 'f-to', `after following the summary link focus is on #${focused}, expected #f-to`);
+
+  await page.fill('#f-to', dayFromToday(120));
+  await page.click(`${form} button[type="submit"]`);
+  await page.waitForURL((url) => url.pathname === plan.path);
+  await checkPage('plan after adding a measure', { path: plan.path });
+  const row = page.locator('#measures table tbody tr', { hasText: description });
+  assert((await row.count()) === 1, `the measure ${JSON.stringify(description)} is not listed on the plan`);
+  assert((await row.textContent()).includes('Rusteamet v/koordinator'), 'the listed measure lacks its owner');
+  plan.measure = description;
+});
+
+step('koordinator: schedule a meeting; its page passes axe and its .ics is text/calendar', async () => {
+  needPlan();
+  await visit(plan.path);
+  await page.click(`#meetings a[href="${plan.path}/meetings/new"]`);
+  await page.waitForURL((url) => url.pathname === `${plan.path}/meetings/new`);
+  await checkPage('new meeting form', { path: `${plan.path}/meetings/new` });
+  const place = `Nettlesertest, møterom ${Date.now().toString(36)}`;
+  await page.fill('#f-date', dayFromToday(10));
+  await page.fill('#f-time', '10:00');
+  await page.fill('#f-duration_minutes', '60');
+  await page.fill('#f-place', place);
+  await page.fill('#f-agenda', 'Status for tiltakene og neste revisjon.');
+  await page.click(`form[action="${plan.path}/meetings/new"] button[type="submit"]`);
+  await page.waitForURL((url) => /^\/meetings\/[^/]+$/.test(url.pathname));
+  const meeting = new URL(page.url()).pathname;
+  await checkPage('meeting page', { path: meeting });
+  assert((await mainHeadingText()) === 'Ansvarsgruppemøte', `meeting <h1> is ${JSON.stringify(await mainHeadingText())}`);
+  assert((await page.textContent('main')).includes(place), 'the meeting page does not show the place');
+
+  const ics = page.locator(`main a[href="${meeting}.ics"]`);
+  assert((await ics.count()) === 1, 'no .ics link on the meeting page');
+  assert((await ics.textContent()).includes('Legg i kalenderen'), `.ics link text: ${await ics.textContent()}`);
+  const response = await page.request.get(BASE + (await ics.getAttribute('href')));
+  assert(response.status() === 200, `GET ${meeting}.ics: status ${response.status()}`);
+  const type = response.headers()['content-type'] || '';
+  assert(type.startsWith('text/calendar'), `${meeting}.ics has Content-Type ${type}`);
+  const body = await response.text();
+  assert(body.includes('BEGIN:VCALENDAR') && body.includes('BEGIN:VEVENT'), `${meeting}.ics is not iCalendar: ${body.slice(0, 80)}`);
+  assert(body.replace(/\r?\n[ \t]/g, '').includes(place.replace(/,/g, '\\,')), `${meeting}.ics lacks the place`);
+
+  await visit(plan.path);
+  assert((await page.locator(`#meetings a[href="${meeting}"]`).count()) === 1, 'the meeting is not listed on the plan');
+  plan.meeting = meeting;
+});
+
+step("koordinator: send a referral from the person's page and see it in the person's referrals", async () => {
+  needPlan();
+  await visit(`/persons/${plan.id}`);
+  await page.click(`main nav a[href="/persons/${plan.id}/referrals"]`);
+  await page.waitForURL((url) => url.pathname === `/persons/${plan.id}/referrals`);
+  await checkPage('referrals of the person', { path: `/persons/${plan.id}/referrals` });
+  const rowsBefore = await page.$$eval('main table tbody tr', (trs) => trs.map((tr) => tr.cells[2].textContent.trim()));
+
+  await page.click(`main a[href="/persons/${plan.id}/referrals/new"]`);
+  await page.waitForURL((url) => url.pathname === `/persons/${plan.id}/referrals/new`);
+  await checkPage('new referral form', { path: `/persons/${plan.id}/referrals/new` });
+  assert((await mainHeadingText()) === 'Ny henvisning', `referral form <h1> is ${JSON.stringify(await mainHeadingText())}`);
+  // One open referral per person and service: choose a service the person has none to.
+  const choices = await page.$$eval('#f-to_service option', (os) => os.map((o) => [o.value, o.textContent.trim()]));
+  const choice = choices.find(([value, label]) => {
+    if (!value) return false;
+    const [service, ...provider] = label.split(' – ');
+    return !rowsBefore.includes(`${service} (${provider.join(' – ')})`) && !rowsBefore.includes(label);
+  });
+  assert(choice, `no service left to refer to; the person has ${JSON.stringify(rowsBefore)}`);
+  const serviceName = choice[1].split(' – ')[0];
+  await page.selectOption('#f-to_service', choice[0]);
+  await page.fill('#f-reason', 'Trenger oppfølging i tillegg til tiltakene i planen (nettlesertest).');
+  await page.click(`form[action="/persons/${plan.id}/referrals/new"] button[type="submit"]`);
+  await page.waitForURL((url) => /^\/referrals\/[^/]+$/.test(url.pathname));
+  const referral = new URL(page.url()).pathname;
+  await checkPage('referral page', { path: referral });
+  await assertMainHeading('referral page');
+
+  await visit(`/persons/${plan.id}/referrals`);
+  const rows = page.locator('main table tbody tr');
+  assert((await rows.count()) === rowsBefore.length + 1, `expected ${rowsBefore.length + 1} referrals, found ${await rows.count()}`);
+  const row = page.locator(`main table tbody tr:has(a[href="${referral}"])`);
+  assert((await row.count()) === 1, `the new referral ${referral} is not listed`);
+  const text = (await row.textContent()).replace(/\s+/g, ' ');
+  assert(text.includes(serviceName), `the listed referral does not name ${serviceName}: ${text}`);
+  assert(text.includes('Sendt'), `the listed referral is not "Sendt": ${text}`);
+  plan.service = serviceName;
+});
+
+step('koordinator: /persons/{id}/stays of the plan person: 200, no console errors, axe, <h1>', async () => {
+  needPlan();
+  await visit(`/persons/${plan.id}/stays`);
+  await assertMainHeading('/persons/{id}/stays');
+});
+
+// Back to bokmål whatever happened, so a failed language step does not leave the later steps in
+// another language (the choice outlives the session).
+async function resetLanguage() {
+  if ((await page.getAttribute('html', 'lang').catch(() => null)) === 'nb') return;
+  await page.goto(BASE + '/');
+  if ((await page.getAttribute('html', 'lang')) !== 'nb') {
+    await page.click('form.los-lang button[name="lang"][value="nb"]');
+    await page.waitForLoadState('load');
+  }
+  consoleProblems = [];
+}
+
+step('language switch on the plan page: English, Svenska, then back to bokmål; the plan headings follow', async () => {
+  needPlan();
+  await visit(plan.path);
+  try {
+    for (const [tag, h1, goals, measures] of [
+      ['en', 'Individual plan', '1. Goals, resources and needs', '5. Measures'],
+      ['sv', 'Individuell plan', '1. Mål, resurser och behov', '5. Insatser'],
+      ['nb', 'Individuell plan', '1. Mål, ressurser og behov', '5. Tiltak'],
+    ]) {
+      await page.click(`form.los-lang button[name="lang"][value="${tag}"]`);
+      await page.waitForLoadState('load');
+      const landed = new URL(page.url()).pathname;
+      await checkPage(`${landed} after choosing ${tag} on the plan page`, { lang: tag });
+      if (landed !== plan.path) {
+        // The switch goes back to the section's path (`next` is the navigation path), not the page.
+        warnings.push(`language switch on ${plan.path} (${tag}) led to ${landed}, not back to the plan page`);
+        await visit(plan.path, { lang: tag });
+      }
+      const heading = await mainHeadingText();
+      assert(heading === h1, `${tag}: plan <h1> is ${JSON.stringify(heading)}, expected ${JSON.stringify(h1)}`);
+      const goalsText = (await page.textContent('#h-goals')).trim();
+      assert(goalsText === goals, `${tag}: first content heading is ${JSON.stringify(goalsText)}, expected ${JSON.stringify(goals)}`);
+      const measuresText = (await page.textContent('#h-measures')).trim();
+      assert(measuresText === measures, `${tag}: measures heading is ${JSON.stringify(measuresText)}, expected ${JSON.stringify(measures)}`);
+      const pressed = await page.getAttribute(`form.los-lang button[value="${tag}"]`, 'aria-pressed');
+      assert(pressed === 'true', `${tag}: language button aria-pressed=${pressed}`);
+    }
+  } finally {
+    await resetLanguage();
+  }
+});
+
 step('leder (leader) logs in, enrols; /emergency-access/reviews: 200, axe, <h1>', async () => {
   await signInAndEnrol('leder');
   assert((await page.locator('nav.los-nav a[href="/emergency-access/reviews"]').count()) === 1,
@@ -496,6 +739,111 @@ step('leder (leader) logs in, enrols; /emergency-access/reviews: 200, axe, <h1>'
   await assertMainHeading('/emergency-access/reviews');
   await visit('/emergency-access/reviews?all=1', { path: '/emergency-access/reviews' });
   await assertMainHeading('/emergency-access/reviews?all=1');
+});
+
+// ---- a leader: the waiting list and the key figures of a service of their organisation ----
+
+const leader = { service: null };
+const LEADER_ORGANIZATION = 'Porsgrunn kommune – Rustjenesten';
+const LEADER_SERVICE = 'Rusteamet – oppfølging og LAR i kommunen';
+
+function needService() {
+  assert(leader.service, 'no service of the leader (an earlier step failed)');
+}
+
+step("leder: find a service of their organisation through the municipality's chain", async () => {
+  await visit('/');
+  const greeting = await mainHeadingText();
+  assert(greeting === 'Hei, Lea', `front page greets ${JSON.stringify(greeting)}, expected the leader Lea`);
+  const acting = (await page.textContent('section[aria-labelledby="h-role"]')).replace(/\s+/g, ' ');
+  assert(acting.includes(`${LEADER_ORGANIZATION} – Tjenesteleder`), `the leader does not act as leader for ${LEADER_ORGANIZATION}: ${acting}`);
+  await visit('/municipalities');
+  await page.click('main a[href^="/chain/municipality/"]:text-is("Porsgrunn")');
+  await page.waitForURL((url) => url.pathname.startsWith('/chain/municipality/'));
+  await checkPage('the chain in Porsgrunn');
+  await page.click(`main a[href^="/services/"]:text-is("${LEADER_SERVICE}")`);
+  await page.waitForURL((url) => /^\/services\/[^/]+$/.test(url.pathname));
+  const path = new URL(page.url()).pathname;
+  await checkPage('service page', { path });
+  assert((await mainHeadingText()) === LEADER_SERVICE, `service <h1> is ${JSON.stringify(await mainHeadingText())}`);
+  assert((await page.textContent('main')).includes(LEADER_ORGANIZATION), `the service is not provided by ${LEADER_ORGANIZATION}`);
+  leader.service = path;
+});
+
+step('leder: the waiting list of the service: axe, <h1>, a labelled table with column headers', async () => {
+  needService();
+  await visit(leader.service);
+  await page.click(`main a[href="${leader.service}/waiting-list"]`);
+  await page.waitForURL((url) => url.pathname === `${leader.service}/waiting-list`);
+  await checkPage('waiting list', { path: `${leader.service}/waiting-list` });
+  assert((await mainHeadingText()) === 'Venteliste', `waiting list <h1> is ${JSON.stringify(await mainHeadingText())}`);
+  const table = page.locator('section[aria-labelledby="h-queue"] table.ds-table');
+  assert((await table.count()) === 1, 'no waiting-list table');
+  const info = await table.evaluate((t) => {
+    const region = t.closest('[role="region"]');
+    const labelled = region && region.getAttribute('aria-labelledby');
+    return {
+      caption: t.caption ? t.caption.textContent.trim() : '',
+      region: labelled ? (document.getElementById(labelled) || { textContent: '' }).textContent.trim() : '',
+      headers: [...t.querySelectorAll('thead th')].map((th) => [th.getAttribute('scope'), th.textContent.trim()]),
+      rows: t.tBodies[0] ? t.tBodies[0].rows.length : 0,
+    };
+  });
+  assert(info.caption || info.region, 'the waiting-list table has neither a caption nor a labelled region');
+  assert(info.headers.length >= 5 && info.headers.every(([scope, text]) => scope === 'col' && text),
+    `waiting-list column headers: ${JSON.stringify(info.headers)}`);
+  assert(info.headers.some(([, text]) => text === 'Person'), `no "Person" column: ${JSON.stringify(info.headers)}`);
+  assert(info.rows > 0, 'the demo waiting list is empty');
+});
+
+step('leder: the key figures of the service: axe, <h1>, every chart has a text alternative', async () => {
+  needService();
+  await visit(leader.service);
+  await page.click(`main a[href="${leader.service}/dashboard"]`);
+  await page.waitForURL((url) => url.pathname === `${leader.service}/dashboard`);
+  await checkPage('service dashboard', { path: `${leader.service}/dashboard` });
+  assert((await mainHeadingText()) === 'Nøkkeltall', `dashboard <h1> is ${JSON.stringify(await mainHeadingText())}`);
+  const charts = await page.$$eval('main svg', (svgs) => svgs.map((svg) => {
+    const ids = (svg.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+    const name = ids.map((id) => (document.getElementById(id) || { textContent: '' }).textContent.trim()).join(' ')
+      || (svg.getAttribute('aria-label') || '').trim();
+    const figure = svg.closest('figure');
+    const caption = figure && figure.querySelector('figcaption') ? figure.querySelector('figcaption').textContent.trim() : '';
+    return { role: svg.getAttribute('role'), hidden: svg.getAttribute('aria-hidden'), name, caption };
+  }));
+  assert(charts.length > 0, 'no chart on the dashboard');
+  charts.forEach((c, i) => {
+    assert(c.hidden === 'true' || (c.role === 'img' && c.name.length > 0),
+      `chart ${i + 1} has no text alternative: ${JSON.stringify(c)}`);
+    assert(c.caption.length > 0, `chart ${i + 1} has no figcaption`);
+  });
+  const figures = await page.$$eval('table[data-testid="dashboard-figures"] th[scope]', (ths) => ths.length);
+  assert(figures > 0, 'the key figures table has no headers');
+});
+
+for (const sub of ['/housing', '/tallies']) {
+  step(`leder: /services/{id}${sub}: 200, no console errors, axe, <h1>`, async () => {
+    needService();
+    await visit(`${leader.service}${sub}`);
+    await assertMainHeading(`/services/{id}${sub}`);
+  });
+}
+
+step("leder: the municipality's key figures: 200, no console errors, axe, <h1>, charts with a text alternative", async () => {
+  await visit('/municipalities');
+  await page.click('main a[href^="/chain/municipality/"]:text-is("Porsgrunn")');
+  await page.waitForURL((url) => url.pathname.startsWith('/chain/municipality/'));
+  await checkPage('the chain in Porsgrunn');
+  const href = await page.getAttribute('main a[href^="/municipalities/"][href$="/dashboard"]', 'href');
+  await page.click(`main a[href="${href}"]`);
+  await page.waitForURL((url) => url.pathname === href);
+  await checkPage('municipality dashboard', { path: href });
+  assert((await mainHeadingText()) === 'Nøkkeltall', `dashboard <h1> is ${JSON.stringify(await mainHeadingText())}`);
+  const unnamed = await page.$$eval('main svg[role="img"]', (svgs) => svgs.filter((svg) => {
+    const ids = (svg.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+    return !ids.some((id) => (document.getElementById(id) || { textContent: '' }).textContent.trim());
+  }).length);
+  assert(unnamed === 0, `${unnamed} chart(s) without a text alternative`);
 });
 
 step('analytiker (analyst) logs in, enrols; no "Personer" link in the navigation', async () => {

@@ -408,6 +408,20 @@ struct LanguageForm {
     next: Option<String>,
 }
 
+/// The path (and query) of the `Referer` when it is a page of this site (same scheme-less host as
+/// the request's `Host`), for returning the user to where they were.
+fn same_site_referer(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let rest = referer.strip_prefix("https://").or_else(|| referer.strip_prefix("http://"))?;
+    let path = rest.strip_prefix(host)?;
+    if !path.starts_with('/') {
+        return None;
+    }
+    let path = path.split('#').next().unwrap_or(path);
+    Some(safe_next(Some(path))).filter(|p| p != "/" || path == "/")
+}
+
 async fn language(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -423,7 +437,10 @@ async fn language(
     {
         return failure(crate::i18n::Tr::new(locale), &error);
     }
-    let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
+    // Back to the page the switch was made on; the form's `next` (the menu section) is the
+    // fallback when the browser sent no referrer of this site.
+    let back = same_site_referer(&headers).unwrap_or_else(|| safe_next(form.next.as_deref()));
+    let mut response = Redirect::to(&back).into_response();
     let value = format!(
         "{}={}; Path=/; SameSite=Strict; Max-Age=31536000{}",
         state.config.language_cookie(),

@@ -250,3 +250,29 @@ async fn disabled_account_sessions_end(server: &TestServer) {
     assert_eq!(r.status(), 401);
 }
 both_backends!(disabled_account_loses_its_sessions, disabled_account_sessions_end);
+
+async fn language_switch_returns_to_the_page(server: &TestServer) {
+    let client = server.client();
+    let csrf = server.csrf(&client, "/login").await;
+    let host = server.base.trim_start_matches("http://").to_string();
+    let switch = |referer: Option<String>| {
+        let mut request = client.post(server.url("/language")).form(&[
+            ("csrf_token", csrf.as_str()),
+            ("lang", "en"),
+            ("next", "/persons"),
+        ]);
+        if let Some(referer) = referer {
+            request = request.header(reqwest::header::REFERER, referer);
+        }
+        request.send()
+    };
+    let here = switch(Some(format!("http://{host}/persons/0190/plan?tab=goals#measures"))).await.unwrap();
+    assert_eq!(here.status(), 303);
+    assert_eq!(location(&here), "/persons/0190/plan?tab=goals", "back to the page the switch was made on");
+    // A referrer of another site, or none, falls back to the form's own target.
+    let foreign = switch(Some(format!("http://evil.example/{host}/x"))).await.unwrap();
+    assert_eq!(location(&foreign), "/persons");
+    let none = switch(None).await.unwrap();
+    assert_eq!(location(&none), "/persons");
+}
+both_backends!(the_language_switch_returns_to_the_page_it_was_made_on, language_switch_returns_to_the_page);
