@@ -18,10 +18,10 @@ use los_core::episode::Period;
 use los_core::error::Validator;
 use los_core::housing::{self, LengthOfStay, StayContext, StayFields, StayPeriod, UnitFields};
 use los_core::ids::{EpisodeId, HousingUnitId, PersonId, ServiceId, StayId};
-use los_core::policy::{Action, Actor, PersonAction};
+use los_core::policy::{self, AccessBasis, Action, Actor, PersonAction};
 use los_core::{Error, Reason};
 use los_store::housing::{self as store, Stay, Unit};
-use los_store::{audit, map_sqlx, services};
+use los_store::{audit, map_sqlx, persons, services};
 
 use crate::{App, RequestContext};
 
@@ -212,6 +212,22 @@ impl App {
         let episode = if covered {
             None
         } else {
+            // Opening an episode enrols the person with the service, which gives the
+            // organisation ordinary work need (every category). That needs ordinary work need
+            // already — an episode or referral of its own — not only a consent to housing data.
+            let enrol = PersonAction::Change(DataCategory::ReferralsDecisions);
+            let relations = persons::relations(&mut tx, person, actor.account, actor.organization, today, now).await?;
+            let ordinary = policy::authorize_person(actor, person, enrol, &relations)
+                .is_ok_and(|g| matches!(g.basis(), AccessBasis::Episode | AccessBasis::Referral));
+            if !ordinary {
+                let mut event = ctx.event(now, Some(actor), AuditAction::AccessDenied, AuditOutcome::Denied);
+                event.person = Some(person);
+                event.subject = Some(unit.id.to_string());
+                event.reason = Some("record_stay: opening an episode needs ordinary work need".into());
+                audit::append(&mut tx, &event).await?;
+                tx.commit().await.map_err(map_sqlx)?;
+                return Err(Error::Forbidden);
+            }
             let id = EpisodeId::generate();
             store::open_stay_episode(&mut tx, &grant, id, unit.service, &period, now).await?;
             self.record(&mut tx, ctx, &grant, AuditAction::EpisodeStarted, Some(id.to_string())).await?;

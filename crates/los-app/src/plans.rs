@@ -165,6 +165,8 @@ impl CoverageView {
 
 /// What the next version of a plan holds and how it is audited.
 struct NextVersion {
+    /// The organisation responsible for the plan (the coordinator's, as resolved).
+    organization: OrganizationId,
     header: PlanHeader,
     document: PlanDocument,
     action: AuditAction,
@@ -174,7 +176,13 @@ struct NextVersion {
 impl NextVersion {
     /// The plan's header and document unchanged (a member or transition changed).
     fn same(plan: &Plan, action: AuditAction, subject: String) -> NextVersion {
-        NextVersion { header: plan.header.clone(), document: plan.document.clone(), action, subject: Some(subject) }
+        NextVersion {
+            organization: plan.organization,
+            header: plan.header.clone(),
+            document: plan.document.clone(),
+            action,
+            subject: Some(subject),
+        }
     }
 }
 
@@ -275,29 +283,14 @@ impl App {
         expected: i64,
         next: NextVersion,
     ) -> Result<i64, Error> {
-        let NextVersion { header, document, action, subject } = next;
+        let NextVersion { organization, header, document, action, subject } = next;
         let now = self.now();
-        let organization = if header.coordinator == plan.header.coordinator {
-            plan.organization
-        } else {
-            self.coordinator_organization(&mut tx, header.coordinator).await?
-        };
         let version = store::update(&mut tx, grant, expected, organization, &header, &document, now).await?;
         let snapshot = self.snapshot(&mut tx, grant, &header, &document).await?;
         store::save_version(&mut tx, grant, plan.id, version, &snapshot, now).await?;
         self.record(&mut tx, ctx, grant, action, subject.or(Some(plan.id.to_string()))).await?;
         tx.commit().await.map_err(map_sqlx)?;
         Ok(version)
-    }
-
-    /// The organisation a coordinator works for: their first membership that sees persons.
-    async fn coordinator_organization(&self, tx: &mut Tx, coordinator: AccountId) -> Result<OrganizationId, Error> {
-        accounts::memberships(tx, coordinator)
-            .await?
-            .into_iter()
-            .find(|m| m.role != los_core::account::Role::Analyst)
-            .map(|m| m.organization_id)
-            .ok_or_else(|| Error::invalid("coordinator", Reason::NotAllowed))
     }
 
     /// The plan in `tx`, or `NotFound` when the person has none yet.
@@ -313,17 +306,21 @@ impl App {
         grant: &PersonGrant,
         input: &PlanInput,
         actor: &Actor,
+        home: OrganizationId,
         v: &mut Validator,
     ) -> Result<(Option<(AccountId, OrganizationId, PlanKind)>, Option<OrganizationId>, Vec<RelativeId>), Error> {
         let coordinator_raw =
             if input.coordinator.trim().is_empty() { actor.account.to_string() } else { input.coordinator.clone() };
         let coordinator = match staff_member(tx, &coordinator_raw, "coordinator", v).await? {
             Some((id, _, memberships)) => {
-                let organization = memberships
-                    .iter()
-                    .find(|m| m.organization_id == actor.organization)
-                    .or(memberships.first())
-                    .map(|m| m.organization_id);
+                // The coordinator joins the care team for their organisation. One outside the
+                // plan's own organisation (`home`) shares the plan with it: that needs the
+                // person's consent to sharing, as for any other member.
+                let in_home = memberships.iter().find(|m| m.organization_id == home);
+                if in_home.is_none() && !input.fields.consent_to_sharing {
+                    v.add("coordinator", Reason::NotAllowed);
+                }
+                let organization = in_home.or(memberships.first()).map(|m| m.organization_id);
                 match organization {
                     Some(organization) => {
                         let country = organizations::by_id(tx, organization).await?.map(|o| o.country);
@@ -398,13 +395,11 @@ impl App {
         person: PersonId,
         action: AuditAction,
     ) -> Result<PlanView, Error> {
-        let (mut tx, grant) = self.begin_plan(ctx, actor, person, false).await?;
+        let (tx, grant) = self.begin_plan(ctx, actor, person, false).await?;
+        let (mut tx, identity) = self.identity_or_refuse(tx, ctx, actor, person).await?;
         let today = self.local_today();
         let relations =
             person_store::relations(&mut tx, person, actor.account, actor.organization, today, self.now()).await?;
-        let identity =
-            policy::authorize_person(actor, person, PersonAction::Read(DataCategory::IdentityContact), &relations)
-                .map_err(|_| Error::Forbidden)?;
         let can_change =
             policy::authorize_person(actor, person, PersonAction::Change(DataCategory::Plan), &relations).is_ok();
         let summary = person_store::summary(&mut tx, &identity).await?;
@@ -478,7 +473,8 @@ impl App {
         let today = self.local_today();
         let mut v = Validator::new();
         let fields = merge(&mut v, plan::validate_plan(&input.fields, today))?;
-        let (coordinator, overall, relatives) = self.resolve_plan_input(&mut tx, &grant, input, actor, &mut v).await?;
+        let (coordinator, overall, relatives) =
+            self.resolve_plan_input(&mut tx, &grant, input, actor, actor.organization, &mut v).await?;
         if store::read(&mut tx, &grant).await?.is_some() {
             v.add("person", Reason::AlreadyExists);
         }
@@ -549,7 +545,8 @@ impl App {
         if input.coordinator.trim().is_empty() {
             input.coordinator = plan.header.coordinator.to_string();
         }
-        let (coordinator, overall, relatives) = self.resolve_plan_input(&mut tx, &grant, &input, actor, &mut v).await?;
+        let (coordinator, overall, relatives) =
+            self.resolve_plan_input(&mut tx, &grant, &input, actor, plan.organization, &mut v).await?;
         v.finish()?;
         if plan.version != version {
             return Err(Error::Conflict { what: "plan" });
@@ -585,7 +582,8 @@ impl App {
                 }
             }
         }
-        let next = NextVersion { header, document, action: AuditAction::PlanUpdated, subject: None };
+        let organization = if coordinator == plan.header.coordinator { plan.organization } else { organization };
+        let next = NextVersion { organization, header, document, action: AuditAction::PlanUpdated, subject: None };
         self.save_plan_version(tx, ctx, &grant, &plan, version, next).await
     }
 
@@ -619,7 +617,13 @@ impl App {
             return Err(Error::Conflict { what: "plan" });
         }
         let header = plan.header.clone();
-        let next = NextVersion { header, document, action: AuditAction::PlanUpdated, subject: Some(subject) };
+        let next = NextVersion {
+            organization: plan.organization,
+            header,
+            document,
+            action: AuditAction::PlanUpdated,
+            subject: Some(subject),
+        };
         self.save_plan_version(tx, ctx, grant, plan, version, next).await
     }
 
@@ -855,6 +859,7 @@ impl App {
         let header = plan.header.clone();
         let document = plan.document.clone();
         let next = NextVersion {
+            organization: plan.organization,
             header,
             document,
             action: AuditAction::CareTeamMemberEnded,
@@ -897,8 +902,8 @@ impl App {
         actor: &Actor,
         person: PersonId,
     ) -> Result<(PersonSummary, Vec<HistoryEntry>), Error> {
-        let (mut tx, grant) = self.begin_plan(ctx, actor, person, false).await?;
-        let identity = self.identity_grant(&mut tx, actor, person).await?;
+        let (tx, grant) = self.begin_plan(ctx, actor, person, false).await?;
+        let (mut tx, identity) = self.identity_or_refuse(tx, ctx, actor, person).await?;
         let summary = person_store::summary(&mut tx, &identity).await?;
         let versions = store::versions(&mut tx, &grant).await?;
         if versions.is_empty() {
@@ -917,12 +922,23 @@ impl App {
         Ok((summary, entries))
     }
 
-    async fn identity_grant(&self, tx: &mut Tx, actor: &Actor, person: PersonId) -> Result<PersonGrant, Error> {
-        let relations =
-            person_store::relations(tx, person, actor.account, actor.organization, self.local_today(), self.now())
-                .await?;
-        policy::authorize_person(actor, person, PersonAction::Read(DataCategory::IdentityContact), &relations)
-            .map_err(|_| Error::Forbidden)
+    /// Who the person is, for a page about their plan. A refusal (e.g. a consent that covers the
+    /// plan but not identity) is audited and committed like any other before `Forbidden`.
+    async fn identity_or_refuse(
+        &self,
+        mut tx: Tx,
+        ctx: &RequestContext,
+        actor: &Actor,
+        person: PersonId,
+    ) -> Result<(Tx, PersonGrant), Error> {
+        match self.decide_person(&mut tx, ctx, actor, person, PersonAction::Read(DataCategory::IdentityContact)).await {
+            Ok(identity) => Ok((tx, identity)),
+            Err(Error::Forbidden) => {
+                tx.commit().await.map_err(map_sqlx)?;
+                Err(Error::Forbidden)
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// Schedules a care-team meeting; the current members are invited.
@@ -969,8 +985,8 @@ impl App {
     /// One meeting with the plan it belongs to; audited.
     pub async fn meeting_view(&self, ctx: &RequestContext, actor: &Actor, id: MeetingId) -> Result<MeetingView, Error> {
         let person = self.meeting_person(id).await?;
-        let (mut tx, grant) = self.begin_plan(ctx, actor, person, false).await?;
-        let identity = self.identity_grant(&mut tx, actor, person).await?;
+        let (tx, grant) = self.begin_plan(ctx, actor, person, false).await?;
+        let (mut tx, identity) = self.identity_or_refuse(tx, ctx, actor, person).await?;
         let summary = person_store::summary(&mut tx, &identity).await?;
         let meeting = store::meeting(&mut tx, &grant, id).await?;
         let plan = Self::existing_plan(&mut tx, &grant).await?;
@@ -1169,8 +1185,9 @@ impl App {
     }
 
     /// How many persons with an active episode at the municipality's services have a plan and a
-    /// coordinator. Analysts get counts under [`SMALL_CELL`] suppressed, with the share hidden
-    /// when either count is (so the hidden one cannot be worked out).
+    /// coordinator. Staff of organisations providing services there and administrators get exact
+    /// counts; analysts and everyone else get counts under [`SMALL_CELL`] suppressed, with the
+    /// share hidden when either count is (so the hidden one cannot be worked out).
     pub async fn plan_coverage(
         &self,
         ctx: &RequestContext,
@@ -1181,7 +1198,14 @@ impl App {
         let mut tx = self.store.read().await?;
         let Coverage { with_active_episode, with_plan, with_coordinator } =
             store::coverage(&mut tx, &grant, municipality, self.local_today()).await?;
-        if actor.role != los_core::account::Role::Analyst {
+        // Exact figures for those who work in the municipality's services (and administrators);
+        // everyone else sees an area figure, published with small counts suppressed.
+        let works_there = match actor.role {
+            los_core::account::Role::Admin => true,
+            los_core::account::Role::Analyst => false,
+            _ => store::provides_service_in(&mut tx, &grant, municipality).await?,
+        };
+        if works_there {
             return Ok(CoverageView {
                 with_active_episode: Some(with_active_episode),
                 with_plan: Some(with_plan),

@@ -449,8 +449,8 @@ pub async fn relations(
     let count = |row: AnyRow, column: &str| -> Result<bool, Error> { Ok(get::<i64>(&row, column)? > 0) };
     let row = sqlx::query(
         "SELECT \
-         (SELECT COUNT(*) FROM care_team_members WHERE person_id = $1 AND account_id = $2 AND from_date <= $4 \
-            AND (to_date IS NULL OR to_date >= $4)) AS team, \
+         (SELECT COUNT(*) FROM care_team_members WHERE person_id = $1 AND account_id = $2 \
+            AND organization_id = $3 AND from_date <= $4 AND (to_date IS NULL OR to_date >= $4)) AS team, \
          (SELECT COUNT(*) FROM episodes e JOIN services s ON s.id = e.service_id WHERE e.person_id = $1 \
             AND s.provider_organization_id = $3 AND e.end_date IS NULL) AS episode, \
          (SELECT COUNT(*) FROM blocks WHERE person_id = $1 AND lifted_at IS NULL \

@@ -692,3 +692,16 @@ pub async fn coverage(
         with_coordinator: get(&row, "with_coordinator")?,
     })
 }
+
+/// Whether the grant's actor's organisation provides a service in the municipality.
+pub async fn provides_service_in(tx: &mut Tx, grant: &Grant, municipality: MunicipalityId) -> Result<bool, Error> {
+    require_action(grant, Action::ReadPlanCoverage)?;
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM services WHERE municipality_id = $1 AND provider_organization_id = $2")
+            .bind(municipality.to_string())
+            .bind(grant.actor().organization.to_string())
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(map_sqlx)?;
+    Ok(get::<i64>(&row, "n")? > 0)
+}

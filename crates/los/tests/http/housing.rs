@@ -672,3 +672,62 @@ async fn plans_flow(server: &TestServer) {
     );
 }
 both_backends!(dashboard_share_of_persons_with_a_plan, plans_flow);
+
+async fn housing_consent_only(server: &TestServer) {
+    let w = world(server).await;
+    let org_b = server.other_organization;
+    // Organisation B runs a shelter in the municipality; the person is enrolled with A only.
+    let service_b = json_ok(
+        send(
+            server,
+            &w.admin.token,
+            Method::POST,
+            "/api/v1/services",
+            Some(json!({"municipality_id": w.municipality, "provider_organization_id": org_b.to_string(),
+                "name": "Frivillig natthjem", "category": "housing", "phases": ["pre_treatment"]})),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b_leader = member(server, "b.leder", Role::Leader, org_b).await;
+    let unit_b = json_ok(
+        send(
+            server,
+            &b_leader.token,
+            Method::POST,
+            &format!("/api/v1/services/{service_b}/housing-units"),
+            Some(json!({"name": "Seng 1", "unit_type": "night_shelter", "capacity": 1})),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let p = person(server, &w, 41).await;
+    let consent = los_core::consent::ConsentFields {
+        categories: vec!["housing".into()],
+        valid_from: "2026-03-01".into(),
+        valid_to: "2027-02-28".into(),
+        note: "Skriftlig".into(),
+    };
+    server.app.give_consent(&w.ctx, &w.a_case.actor, p, &org_b.to_string(), &consent).await.unwrap();
+    // The consent lets B read the person's housing, but recording a stay would open an episode
+    // at B — ordinary work need in every category. Refused and audited; nothing saved.
+    let listed = send(server, &w.b_case.token, Method::GET, &format!("/api/v1/persons/{p}/stays"), None).await;
+    assert_eq!(listed.status(), 200);
+    let before = row_counts(server).await;
+    let denied = denied_by(server, b_leader.actor.account).await;
+    let refused = stay_raw(server, &b_leader.token, p, &unit_b, "2026-03-01", "").await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(row_counts(server).await, before);
+    assert_eq!(denied_by(server, b_leader.actor.account).await, denied + 1);
+    let decisions = send(server, &w.b_case.token, Method::GET, &format!("/api/v1/persons/{p}/decisions"), None).await;
+    assert_eq!(decisions.status(), 403, "no wider access came of it");
+}
+both_backends!(a_housing_consent_alone_does_not_let_a_stay_open_an_episode, housing_consent_only);

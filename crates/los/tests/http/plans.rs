@@ -971,6 +971,10 @@ async fn coverage(server: &TestServer) {
         small["with_plan"].is_null() && small["with_coordinator"].is_null() && small["plan_share_percent"].is_null()
     );
     assert_eq!(small["suppressed"], true);
+    // Staff of an organisation without services in the municipality see the published figure.
+    let outside = get(w.outsider.token.clone()).await;
+    assert!(outside["with_plan"].is_null() && outside["plan_share_percent"].is_null(), "{outside}");
+    assert_eq!(outside["suppressed"], true);
 
     // Ten active, five with a plan (one coordinated by a temp): nothing small any more.
     for n in 7..10 {
@@ -1057,3 +1061,32 @@ async fn withdrawn_sharing(server: &TestServer) {
     assert_eq!(current.len(), 2, "the coordinator and the colleague: {plan}");
 }
 both_backends!(withdrawing_consent_to_sharing_ends_other_organisations_membership, withdrawn_sharing);
+
+async fn coordinator_elsewhere(server: &TestServer) {
+    let w = world(server).await;
+    let p = person(server, &w, 4).await;
+    // A coordinator from another organisation shares the plan with it: not without consent.
+    let mut body = plan_body(p, false);
+    body["coordinator"] = json!(w.b_case.actor.account.to_string());
+    let refused = send(server, &w.coord.token, Method::POST, "/api/v1/plans", Some(body.clone())).await;
+    assert_eq!(field_errors(&json_ok(refused, 422).await), [("coordinator".to_string(), "not-allowed".to_string())]);
+    assert_eq!(scalar(server, "SELECT COUNT(*) FROM plans", None).await, 0);
+    assert_eq!(status_as(server, &w.b_case, &plan_path(p), p).await, 403);
+    // With the person's consent to sharing it is allowed, and the plan is theirs to coordinate.
+    let mut body = plan_body(p, true);
+    body["coordinator"] = json!(w.b_case.actor.account.to_string());
+    let plan = json_ok(send(server, &w.coord.token, Method::POST, "/api/v1/plans", Some(body)).await, 201).await;
+    assert_eq!(plan["coordinator_id"], w.b_case.actor.account.to_string());
+    assert_eq!(status_as(server, &w.b_case, &plan_path(p), p).await, 200);
+    // The plan is now the coordinator's organisation's: withdrawing the consent later keeps them,
+    // as members of the plan's own organisation need no consent.
+    changed(server, &w.coord.token, Method::PUT, &plan_path(p), Some(update_body("treatment", false)), 1, 200).await;
+    assert_eq!(status_as(server, &w.b_case, &plan_path(p), p).await, 200);
+    // Handing the plan to a coordinator of a third organisation without consent is refused.
+    let mut body = update_body("treatment", false);
+    body["coordinator"] = json!(w.c_case.actor.account.to_string());
+    let refused = change(server, &w.coord.token, Method::PUT, &plan_path(p), Some(body), 2).await;
+    assert_eq!(field_errors(&json_ok(refused, 422).await), [("coordinator".to_string(), "not-allowed".to_string())]);
+    assert_eq!(stored_version(server, p).await, 2);
+}
+both_backends!(a_coordinator_from_another_organisation_needs_consent_to_sharing, coordinator_elsewhere);
