@@ -76,6 +76,7 @@ impl Scope {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figures {
     pub persons_served: Cell,
+    /// Persons served who are LAR clients (hidden with those who are not: see `compute`).
     pub lar_clients: Cell,
     /// Persons served who have a plan.
     pub persons_with_plan: Cell,
@@ -332,6 +333,10 @@ async fn compute(
     let plans = table(&[vec![count(persons.with_plan), count(persons.served - persons.with_plan)]]);
     let plan_cell = |c: usize| plans.cells.first().and_then(|row| row.get(c)).copied().unwrap_or(Cell::Suppressed);
     let (with_plan, without_plan) = (plan_cell(0), plan_cell(1));
+    // LAR and non-LAR clients the same way: the count of non-LAR clients is the difference of
+    // the persons served and the LAR clients, so it is suppressed with them.
+    let lar = table(&[vec![count(persons.lar), count(persons.served - persons.lar)]]);
+    let lar_clients = lar.cells.first().and_then(|row| row.first()).copied().unwrap_or(Cell::Suppressed);
 
     // Waiting list and waiting time.
     let spells = store::waiting_spells(tx, grant, services).await?;
@@ -397,7 +402,7 @@ async fn compute(
 
     let figures = Figures {
         persons_served: publish(persons.served),
-        lar_clients: publish(persons.lar),
+        lar_clients,
         persons_with_plan: with_plan,
         persons_without_plan: without_plan,
         plan_share: match (with_plan.value(), without_plan.value()) {

@@ -673,6 +673,49 @@ async fn plans_flow(server: &TestServer) {
 }
 both_backends!(dashboard_share_of_persons_with_a_plan, plans_flow);
 
+async fn lar_flow(server: &TestServer) {
+    let w = world(server).await;
+    let municipality = format!("/api/v1/municipalities/{}", w.municipality);
+    let (from, to) = ("2026-01-01", "2026-02-28");
+    let lar_service = json_ok(
+        send(
+            server,
+            &w.admin.token,
+            Method::POST,
+            "/api/v1/services",
+            Some(
+                json!({"municipality_id": w.municipality, "provider_organization_id": server.organization.to_string(),
+                "name": "LAR-poliklinikk", "category": "health", "phases": ["pre_treatment"], "focus_areas": ["LAR"]}),
+            ),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let lar_service = lar_service["id"].as_str().unwrap().to_string();
+    // Eight LAR clients and two persons served who are not: 10 served, 8 of them LAR clients.
+    for n in 1..=8 {
+        person_at(server, &w, n, &lar_service, "2024-01-01").await;
+    }
+    for n in 9..=10 {
+        person(server, &w, n).await;
+    }
+    let lar = |dashboard: &Value| {
+        (dashboard["current"]["persons_served"].as_u64(), dashboard["current"]["lar_clients"].as_u64())
+    };
+    // The 2 non-LAR clients would be 10 − 8: the LAR clients are hidden with them.
+    let analyst = dashboard(server, &w.a_analyst.token, &municipality, from, to).await;
+    assert_eq!(analyst["suppressed"], true);
+    assert_eq!(lar(&analyst), (Some(10), None));
+    // With five non-LAR clients no count is small: the LAR clients are shown.
+    for n in 11..=13 {
+        person(server, &w, n).await;
+    }
+    let analyst = dashboard(server, &w.a_analyst.token, &municipality, from, to).await;
+    assert_eq!(lar(&analyst), (Some(13), Some(8)));
+}
+both_backends!(dashboard_hides_lar_clients_with_a_small_count_of_others, lar_flow);
+
 async fn housing_consent_only(server: &TestServer) {
     let w = world(server).await;
     let org_b = server.other_organization;
