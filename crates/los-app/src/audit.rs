@@ -4,7 +4,6 @@ use los_core::Error;
 use los_core::audit::{AuditAction, AuditOutcome};
 use los_core::policy::{Action, Actor};
 use los_store::audit::{self, AuditFilter, ListedAuditEvent, VerifyError};
-use los_store::map_sqlx;
 
 use crate::{App, RequestContext};
 
@@ -19,11 +18,11 @@ impl App {
         filter: &AuditFilter,
     ) -> Result<Vec<ListedAuditEvent>, Error> {
         let grant = self.grant(ctx, actor, Action::ReadAuditLog).await?;
-        let mut tx = self.store.write().await?;
-        let events = audit::list(&mut tx, &grant, filter, AUDIT_PAGE_SIZE).await?;
+        let mut read = self.store.audited_read().await?;
+        let events = audit::list(read.tx(), &grant, filter, AUDIT_PAGE_SIZE).await?;
         let event = ctx.event(self.now(), Some(actor), AuditAction::AuditViewed, AuditOutcome::Success);
-        audit::append(&mut tx, &event).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(event);
+        read.finish(&self.store).await?;
         Ok(events)
     }
 

@@ -5,7 +5,6 @@
 //! see that person, and each person shown is audited.
 
 use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
 
 use jiff::civil::Date;
 use los_core::Error;
@@ -16,7 +15,7 @@ use los_core::ids::PersonId;
 use los_core::legal_basis::legal_basis;
 use los_core::policy::{self, Action, Actor, PersonAction};
 use los_store::deadlines::{self as store, DeadlineKind, DeadlineSource};
-use los_store::{audit, map_sqlx, persons};
+use los_store::persons;
 
 use crate::deadline_rules::Calendars;
 use crate::referrals::assessment_deadline_from;
@@ -129,69 +128,72 @@ impl App {
             policy::authorize(actor, Action::ListDeadlines { organization: actor.organization, all: true }).ok();
         let today = self.local_today();
         let now = self.now();
-        let mut tx = self.store.write().await?;
-        let grant = whole.as_ref().unwrap_or(&own);
-        let sources = store::open_cases(&mut tx, grant, today).await?;
         let calendars = self.calendars().await?;
-        let mut names: BTreeMap<PersonId, Option<String>> = BTreeMap::new();
-        let mut mine = Vec::new();
-        let mut organization = Vec::new();
-        let mut hidden = 0;
+        let mut read = self.store.audited_read().await?;
+        let grant = whole.as_ref().unwrap_or(&own);
+        let sources = store::open_cases(read.tx(), grant, today).await?;
+        let mut due_lines = Vec::new();
         for source in &sources {
             let is_mine = match source {
                 DeadlineSource::Referral { mine, .. } | DeadlineSource::Decision { mine, .. } => *mine,
             };
-            for (kind, due, rule, person, service_name, href) in lines_of(source, &calendars) {
-                if !within_horizon(due, today) {
-                    continue;
-                }
-                if let Entry::Vacant(slot) = names.entry(person) {
-                    let relations =
-                        persons::relations(&mut tx, person, actor.account, actor.organization, today, now).await?;
-                    let cases = PersonAction::Read(DataCategory::ReferralsDecisions);
-                    let identity = PersonAction::Read(DataCategory::IdentityContact);
-                    let name = match (
-                        policy::authorize_person(actor, person, cases, &relations),
-                        policy::authorize_person(actor, person, identity, &relations),
-                    ) {
-                        (Ok(cases_grant), Ok(identity_grant)) => {
-                            let summary = persons::summary(&mut tx, &identity_grant).await?;
-                            let mut event =
-                                ctx.event(now, Some(actor), AuditAction::DeadlinesViewed, AuditOutcome::Success);
-                            event.person = Some(person);
-                            event.reason = Some(format!("read:referrals_decisions ({})", cases_grant.basis().code()));
-                            audit::append(&mut tx, &event).await?;
-                            Some(summary.display_name)
-                        }
-                        _ => None,
-                    };
-                    slot.insert(name);
-                }
-                let Some(Some(person_name)) = names.get(&person).cloned() else {
-                    hidden += 1;
-                    continue;
-                };
-                let line = DeadlineLine {
-                    kind,
-                    due,
-                    status: deadline::status(due, today, SOON_DAYS),
-                    days_left: today.until(due).map(|span| i64::from(span.get_days())).unwrap_or(0),
-                    person,
-                    person_name,
-                    service_name,
-                    href,
-                    source: rule,
-                };
-                if is_mine {
-                    mine.push(line.clone());
-                }
-                organization.push(line);
+            due_lines.extend(
+                lines_of(source, &calendars)
+                    .into_iter()
+                    .filter(|line| within_horizon(line.1, today))
+                    .map(|line| (is_mine, line)),
+            );
+        }
+        let mut people: Vec<PersonId> = due_lines.iter().map(|(_, line)| line.3).collect();
+        people.sort_unstable();
+        people.dedup();
+        let all_relations =
+            persons::relations_of_many(read.tx(), &people, actor.account, actor.organization, today, now).await?;
+        let mut names: BTreeMap<PersonId, String> = BTreeMap::new();
+        for person in people {
+            let Some(relations) = all_relations.get(&person) else { continue };
+            let cases = PersonAction::Read(DataCategory::ReferralsDecisions);
+            let identity = PersonAction::Read(DataCategory::IdentityContact);
+            if let (Ok(cases_grant), Ok(identity_grant)) = (
+                policy::authorize_person(actor, person, cases, relations),
+                policy::authorize_person(actor, person, identity, relations),
+            ) {
+                let summary = persons::summary(read.tx(), &identity_grant).await?;
+                let mut event = ctx.event(now, Some(actor), AuditAction::DeadlinesViewed, AuditOutcome::Success);
+                event.person = Some(person);
+                event.reason = Some(format!("read:referrals_decisions ({})", cases_grant.basis().code()));
+                read.record(event);
+                names.insert(person, summary.display_name);
             }
+        }
+        let mut mine = Vec::new();
+        let mut organization = Vec::new();
+        let mut hidden = 0;
+        for (is_mine, (kind, due, rule, person, service_name, href)) in due_lines {
+            let Some(person_name) = names.get(&person).cloned() else {
+                hidden += 1;
+                continue;
+            };
+            let line = DeadlineLine {
+                kind,
+                due,
+                status: deadline::status(due, today, SOON_DAYS),
+                days_left: today.until(due).map(|span| i64::from(span.get_days())).unwrap_or(0),
+                person,
+                person_name,
+                service_name,
+                href,
+                source: rule,
+            };
+            if is_mine {
+                mine.push(line.clone());
+            }
+            organization.push(line);
         }
         let mut event = ctx.event(now, Some(actor), AuditAction::DeadlinesViewed, AuditOutcome::Success);
         event.subject = Some(format!("lines={}", organization.len()));
-        audit::append(&mut tx, &event).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(event);
+        read.finish(&self.store).await?;
         for list in [&mut mine, &mut organization] {
             list.sort_by(|a, b| (a.due, a.kind, &a.person_name).cmp(&(b.due, b.kind, &b.person_name)));
             list.truncate(MAX_LINES);

@@ -155,10 +155,10 @@ impl App {
         actor: &Actor,
         person: PersonId,
     ) -> Result<Vec<DecisionView>, Error> {
-        let (mut tx, grant) = self.begin_person(ctx, actor, person, READ).await?;
-        let list = store::list(&mut tx, &grant).await?;
-        self.record(&mut tx, ctx, &grant, AuditAction::DecisionsViewed, None).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        let (mut read, grant, _) = self.begin_person_read(ctx, actor, person, READ).await?;
+        let list = store::list(read.tx(), &grant).await?;
+        read.record(self.access_event(ctx, &grant, AuditAction::DecisionsViewed, None));
+        read.finish(&self.store).await?;
         let today = self.local_today();
         {
             let calendars = self.calendars().await?;
@@ -168,10 +168,14 @@ impl App {
 
     /// One decision.
     pub async fn decision(&self, ctx: &RequestContext, actor: &Actor, id: DecisionId) -> Result<DecisionView, Error> {
-        let (mut tx, grant) = self.begin_decision(ctx, actor, id, READ).await?;
-        let found = store::get_one(&mut tx, &grant, id).await?;
-        self.record(&mut tx, ctx, &grant, AuditAction::DecisionViewed, Some(id.to_string())).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        let person = {
+            let mut tx = self.store.read().await?;
+            store::person_of(&mut tx, id).await?.ok_or(Error::NotFound { what: "decision" })?
+        };
+        let (mut read, grant, _) = self.begin_person_read(ctx, actor, person, READ).await?;
+        let found = store::get_one(read.tx(), &grant, id).await?;
+        read.record(self.access_event(ctx, &grant, AuditAction::DecisionViewed, Some(id.to_string())));
+        read.finish(&self.store).await?;
         Ok(view(found, self.local_today(), &self.calendars().await?))
     }
 

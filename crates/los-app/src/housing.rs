@@ -150,14 +150,14 @@ impl App {
         let found = self.service_or_not_found(service).await?;
         let grant = self.grant(ctx, actor, Action::ReadVacancies { provider: found.provider }).await?;
         let today = self.local_today();
-        let mut tx = self.store.write().await?;
-        let units = store::units_of_services(&mut tx, &[service]).await?;
+        let mut read = self.store.audited_read().await?;
+        let units = store::units_of_services(read.tx(), &[service]).await?;
         let ids: Vec<HousingUnitId> = units.iter().map(|u| u.id).collect();
-        let periods = store::periods_of_units(&mut tx, &grant, &ids).await?;
+        let periods = store::periods_of_units(read.tx(), &grant, &ids).await?;
         let mut event = ctx.event(self.now(), Some(actor), AuditAction::VacancyViewed, AuditOutcome::Success);
         event.subject = Some(service.to_string());
-        audit::append(&mut tx, &event).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(event);
+        read.finish(&self.store).await?;
         let units = units
             .into_iter()
             .map(|unit| {
@@ -294,10 +294,11 @@ impl App {
         actor: &Actor,
         person: PersonId,
     ) -> Result<Vec<StayView>, Error> {
-        let (mut tx, grant) = self.begin_person(ctx, actor, person, PersonAction::Read(DataCategory::Housing)).await?;
-        let stays = store::stays_of_person(&mut tx, &grant).await?;
-        self.record(&mut tx, ctx, &grant, AuditAction::StaysViewed, None).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        let (mut read, grant, _) =
+            self.begin_person_read(ctx, actor, person, PersonAction::Read(DataCategory::Housing)).await?;
+        let stays = store::stays_of_person(read.tx(), &grant).await?;
+        read.record(self.access_event(ctx, &grant, AuditAction::StaysViewed, None));
+        read.finish(&self.store).await?;
         let today = self.local_today();
         Ok(stays.into_iter().map(|stay| view(stay, today)).collect())
     }
@@ -308,11 +309,11 @@ impl App {
             let mut tx = self.store.read().await?;
             store::stay_parties(&mut tx, id).await?.ok_or(Error::NotFound { what: "stay" })?
         };
-        let (mut tx, grant) =
-            self.begin_person(ctx, actor, parties.person, PersonAction::Read(DataCategory::Housing)).await?;
-        let stay = store::stay(&mut tx, &grant, id).await?;
-        self.record(&mut tx, ctx, &grant, AuditAction::StaysViewed, Some(id.to_string())).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        let (mut read, grant, _) =
+            self.begin_person_read(ctx, actor, parties.person, PersonAction::Read(DataCategory::Housing)).await?;
+        let stay = store::stay(read.tx(), &grant, id).await?;
+        read.record(self.access_event(ctx, &grant, AuditAction::StaysViewed, Some(id.to_string())));
+        read.finish(&self.store).await?;
         Ok(view(stay, self.local_today()))
     }
 }

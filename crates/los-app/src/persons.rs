@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use los_core::audit::{AuditAction, AuditOutcome};
+use los_core::audit::{AuditAction, AuditEvent, AuditOutcome};
 use los_core::consent::{self, ConsentFields, DataCategory};
 use los_core::episode::{self, Period};
 use los_core::error::Validator;
@@ -14,14 +14,14 @@ use los_core::ids::{
     AccountId, BlockId, ConsentId, EmergencyAccessId, EpisodeId, OrganizationId, PersonId, RelativeId, ServiceId,
 };
 use los_core::person::{self, PersonFields};
-use los_core::policy::{self, AccessBasis, Action, Actor, PersonAction, PersonGrant};
+use los_core::policy::{self, AccessBasis, Action, Actor, PersonAction, PersonGrant, PersonRelations};
 use los_core::relative::{self, RelativeFields};
 use los_core::{Error, Reason};
 use los_store::consents::{self, Block, BlockTarget, Consent};
 use los_store::emergency::{self, EmergencyAccess};
 use los_store::episodes::{self, Episode, Relative};
 use los_store::persons::{self as store, Person, PersonSummary, SearchQuery};
-use los_store::{Tx, accounts, audit, map_sqlx, organizations, services};
+use los_store::{AuditedRead, Tx, accounts, audit, map_sqlx, organizations, services};
 
 use crate::{App, RequestContext};
 
@@ -155,6 +155,58 @@ impl App {
         }
     }
 
+    /// Opens an audited read (decision 0009) and asks the policy. A refusal is audited and
+    /// committed before `Forbidden` is returned; an unknown person is `NotFound`. Also returns
+    /// the actor's relations to the person, for deciding further sections of the same read.
+    pub(crate) async fn begin_person_read(
+        &self,
+        ctx: &RequestContext,
+        actor: &Actor,
+        person: PersonId,
+        action: PersonAction,
+    ) -> Result<(AuditedRead, PersonGrant, PersonRelations), Error> {
+        let mut read = self.store.audited_read().await?;
+        let relations = self.person_relations(read.tx(), actor, person).await?;
+        match self.judge(ctx, actor, person, action, &relations) {
+            Ok(grant) => Ok((read, grant, relations)),
+            Err(denial) => {
+                read.record(*denial);
+                read.finish(&self.store).await?;
+                Err(Error::Forbidden)
+            }
+        }
+    }
+
+    /// The actor's relations to an existing person, as the store finds them now.
+    pub(crate) async fn person_relations(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        person: PersonId,
+    ) -> Result<PersonRelations, Error> {
+        if !store::exists(tx, person).await? {
+            return Err(Error::NotFound { what: "person" });
+        }
+        store::relations(tx, person, actor.account, actor.organization, self.local_today(), self.now()).await
+    }
+
+    /// The policy's answer, or the refusal's audit event.
+    pub(crate) fn judge(
+        &self,
+        ctx: &RequestContext,
+        actor: &Actor,
+        person: PersonId,
+        action: PersonAction,
+        relations: &PersonRelations,
+    ) -> Result<PersonGrant, Box<AuditEvent>> {
+        policy::authorize_person(actor, person, action, relations).map_err(|denial| {
+            let mut event = ctx.event(self.now(), Some(actor), AuditAction::AccessDenied, AuditOutcome::Denied);
+            event.person = Some(person);
+            event.reason = Some(format!("{}: {}", action.code(), denial.code()));
+            Box::new(event)
+        })
+    }
+
     /// Asks the policy inside `tx`; a refusal is appended to the audit log in `tx`.
     pub(crate) async fn decide_person(
         &self,
@@ -164,21 +216,29 @@ impl App {
         person: PersonId,
         action: PersonAction,
     ) -> Result<PersonGrant, Error> {
-        if !store::exists(tx, person).await? {
-            return Err(Error::NotFound { what: "person" });
-        }
-        let relations =
-            store::relations(tx, person, actor.account, actor.organization, self.local_today(), self.now()).await?;
-        match policy::authorize_person(actor, person, action, &relations) {
+        let relations = self.person_relations(tx, actor, person).await?;
+        match self.judge(ctx, actor, person, action, &relations) {
             Ok(grant) => Ok(grant),
             Err(denial) => {
-                let mut event = ctx.event(self.now(), Some(actor), AuditAction::AccessDenied, AuditOutcome::Denied);
-                event.person = Some(person);
-                event.reason = Some(format!("{}: {}", action.code(), denial.code()));
-                audit::append(tx, &event).await?;
+                audit::append(tx, &denial).await?;
                 Err(Error::Forbidden)
             }
         }
+    }
+
+    /// An allowed access, as its audit event.
+    pub(crate) fn access_event(
+        &self,
+        ctx: &RequestContext,
+        grant: &PersonGrant,
+        action: AuditAction,
+        subject: Option<String>,
+    ) -> AuditEvent {
+        let mut event = ctx.event(self.now(), Some(grant.actor()), action, AuditOutcome::Success);
+        event.person = Some(grant.person());
+        event.subject = subject;
+        event.reason = Some(format!("{} ({})", grant.action().code(), grant.basis().code()));
+        event
     }
 
     /// Records an allowed access or change in `tx`.
@@ -190,11 +250,7 @@ impl App {
         action: AuditAction,
         subject: Option<String>,
     ) -> Result<(), Error> {
-        let mut event = ctx.event(self.now(), Some(grant.actor()), action, AuditOutcome::Success);
-        event.person = Some(grant.person());
-        event.subject = subject;
-        event.reason = Some(format!("{} ({})", grant.action().code(), grant.basis().code()));
-        audit::append(tx, &event).await?;
+        audit::append(tx, &self.access_event(ctx, grant, action, subject)).await?;
         Ok(())
     }
 
@@ -290,24 +346,22 @@ impl App {
 
     /// The person's record, each section only if the policy opens it; audited as one view.
     pub async fn person_view(&self, ctx: &RequestContext, actor: &Actor, id: PersonId) -> Result<PersonView, Error> {
-        let (mut tx, grant) =
-            self.begin_person(ctx, actor, id, PersonAction::Read(DataCategory::IdentityContact)).await?;
-        let person = store::read(&mut tx, &grant).await?;
-        let relatives = episodes::relatives(&mut tx, &grant).await?;
+        let (mut read, grant, relations) =
+            self.begin_person_read(ctx, actor, id, PersonAction::Read(DataCategory::IdentityContact)).await?;
+        let person = store::read(read.tx(), &grant).await?;
+        let relatives = episodes::relatives(read.tx(), &grant).await?;
         let mut shown = vec![DataCategory::IdentityContact.code()];
-        let episodes = match self
-            .decide_person(&mut tx, ctx, actor, id, PersonAction::Read(DataCategory::ReferralsDecisions))
-            .await
-        {
-            Ok(episodes_grant) => {
-                shown.push(DataCategory::ReferralsDecisions.code());
-                Some(episodes::list(&mut tx, &episodes_grant).await?)
-            }
-            Err(Error::Forbidden) => None,
-            Err(other) => return Err(other),
-        };
-        let relations =
-            store::relations(&mut tx, id, actor.account, actor.organization, self.local_today(), self.now()).await?;
+        let episodes =
+            match self.judge(ctx, actor, id, PersonAction::Read(DataCategory::ReferralsDecisions), &relations) {
+                Ok(episodes_grant) => {
+                    shown.push(DataCategory::ReferralsDecisions.code());
+                    Some(episodes::list(read.tx(), &episodes_grant).await?)
+                }
+                Err(denial) => {
+                    read.record(*denial);
+                    None
+                }
+            };
         let can_change =
             policy::authorize_person(actor, id, PersonAction::Change(DataCategory::IdentityContact), &relations)
                 .is_ok();
@@ -315,21 +369,21 @@ impl App {
         let can_manage = manage.is_some();
         let (consents, blocks) = match &manage {
             Some(manage) => {
-                (Some(consents::list(&mut tx, manage).await?), Some(consents::blocks(&mut tx, manage).await?))
+                (Some(consents::list(read.tx(), manage).await?), Some(consents::blocks(read.tx(), manage).await?))
             }
             None => (None, None),
         };
         let emergency_until = match grant.basis() {
             AccessBasis::Emergency => {
-                emergency::active_until(&mut tx, id, actor.account, actor.organization, self.now()).await?
+                emergency::active_until(read.tx(), id, actor.account, actor.organization, self.now()).await?
             }
             _ => None,
         };
         let mut event = ctx.event(self.now(), Some(actor), AuditAction::PersonViewed, AuditOutcome::Success);
         event.person = Some(id);
         event.reason = Some(format!("read:{} ({})", shown.join(","), grant.basis().code()));
-        audit::append(&mut tx, &event).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(event);
+        read.finish(&self.store).await?;
         Ok(PersonView {
             basis: grant.basis(),
             person,
@@ -739,12 +793,12 @@ impl App {
         id: PersonId,
         before: Option<i64>,
     ) -> Result<AccessLog, Error> {
-        let (mut tx, grant) = self.begin_person(ctx, actor, id, PersonAction::ReadAccessLog).await?;
-        let person = store::read(&mut tx, &grant).await?;
-        let entries = audit::for_person(&mut tx, &grant, before, ACCESS_LOG_PAGE + 1).await?;
-        let emergency_accesses = emergency::for_person(&mut tx, &grant).await?;
-        self.record(&mut tx, ctx, &grant, AuditAction::AccessLogViewed, None).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        let (mut read, grant, _) = self.begin_person_read(ctx, actor, id, PersonAction::ReadAccessLog).await?;
+        let person = store::read(read.tx(), &grant).await?;
+        let entries = audit::for_person(read.tx(), &grant, before, ACCESS_LOG_PAGE + 1).await?;
+        let emergency_accesses = emergency::for_person(read.tx(), &grant).await?;
+        read.record(self.access_event(ctx, &grant, AuditAction::AccessLogViewed, None));
+        read.finish(&self.store).await?;
         let more = entries.len() as i64 > ACCESS_LOG_PAGE;
         let entries: Vec<_> = entries.into_iter().take(ACCESS_LOG_PAGE as usize).collect();
         let next_before = if more { entries.last().map(|e| e.seq) } else { None };
@@ -761,8 +815,8 @@ impl App {
     ) -> Result<Vec<PersonSummary>, Error> {
         let grant = self.grant(ctx, actor, Action::SearchPersons).await?;
         let query = parse_search(raw, self.local_today())?;
-        let mut tx = self.store.write().await?;
-        let candidates = store::search_candidates(&mut tx, &grant, &query, SEARCH_LIMIT * 4).await?;
+        let mut read = self.store.audited_read().await?;
+        let candidates = store::search_candidates(read.tx(), &grant, &query, SEARCH_LIMIT * 4).await?;
         let today = self.local_today();
         let now = self.now();
         let mut hits = Vec::new();
@@ -770,21 +824,21 @@ impl App {
             if hits.len() as i64 >= SEARCH_LIMIT {
                 break;
             }
-            let relations = store::relations(&mut tx, id, actor.account, actor.organization, today, now).await?;
+            let relations = store::relations(read.tx(), id, actor.account, actor.organization, today, now).await?;
             let action = PersonAction::Read(DataCategory::IdentityContact);
             if let Ok(person_grant) = policy::authorize_person(actor, id, action, &relations) {
-                hits.push(store::summary(&mut tx, &person_grant).await?);
+                hits.push(store::summary(read.tx(), &person_grant).await?);
                 let mut event = ctx.event(now, Some(actor), AuditAction::PersonsSearched, AuditOutcome::Success);
                 event.person = Some(id);
                 event.reason = Some(format!("search:{} ({})", query_kind(&query), person_grant.basis().code()));
-                audit::append(&mut tx, &event).await?;
+                read.record(event);
             }
         }
         let mut event = ctx.event(now, Some(actor), AuditAction::PersonsSearched, AuditOutcome::Success);
         event.subject = Some(format!("hits={}", hits.len()));
         event.reason = Some(format!("search:{}", query_kind(&query)));
-        audit::append(&mut tx, &event).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(event);
+        read.finish(&self.store).await?;
         Ok(hits)
     }
 

@@ -19,11 +19,11 @@ use los_core::plan::{
     self, Change, ChecklistItem, GoalFields, MeasureFields, MeetingFields, MeetingStatus, MemberFields, MemberSnapshot,
     PlanDocument, PlanFields, PlanHeader, PlanKind, PlanSnapshot, Transition, TransitionFields,
 };
-use los_core::policy::{self, AccessBasis, Action, Actor, PersonAction, PersonGrant};
+use los_core::policy::{self, AccessBasis, Action, Actor, PersonAction, PersonGrant, PersonRelations};
 use los_core::{Error, Reason};
 use los_store::persons::{self as person_store, PersonSummary};
 use los_store::plans::{self as store, Coverage, Meeting, MeetingRecord, Plan, PlanVersion};
-use los_store::{Tx, accounts, audit, episodes, map_sqlx, organizations, services};
+use los_store::{AuditedRead, Tx, accounts, episodes, map_sqlx, organizations, services};
 use uuid::Uuid;
 
 use crate::{App, RequestContext};
@@ -395,19 +395,16 @@ impl App {
         person: PersonId,
         action: AuditAction,
     ) -> Result<PlanView, Error> {
-        let (tx, grant) = self.begin_plan(ctx, actor, person, false).await?;
-        let (mut tx, identity) = self.identity_or_refuse(tx, ctx, actor, person).await?;
+        let (mut read, grant, identity, relations) = self.begin_plan_read(ctx, actor, person).await?;
         let today = self.local_today();
-        let relations =
-            person_store::relations(&mut tx, person, actor.account, actor.organization, today, self.now()).await?;
         let can_change =
             policy::authorize_person(actor, person, PersonAction::Change(DataCategory::Plan), &relations).is_ok();
-        let summary = person_store::summary(&mut tx, &identity).await?;
-        let person_record = person_store::read(&mut tx, &identity).await?;
-        let relatives = episodes::relatives(&mut tx, &identity).await?;
-        let plan = store::read(&mut tx, &grant).await?;
-        let members = store::members(&mut tx, &grant).await?;
-        let transitions = store::transitions(&mut tx, &grant)
+        let summary = person_store::summary(read.tx(), &identity).await?;
+        let person_record = person_store::read(read.tx(), &identity).await?;
+        let relatives = episodes::relatives(read.tx(), &identity).await?;
+        let plan = store::read(read.tx(), &grant).await?;
+        let members = store::members(read.tx(), &grant).await?;
+        let transitions = store::transitions(read.tx(), &grant)
             .await?
             .into_iter()
             .map(|transition| TransitionView {
@@ -416,32 +413,32 @@ impl App {
                 transition,
             })
             .collect();
-        let meetings = store::meetings(&mut tx, &grant).await?;
+        let meetings = store::meetings(read.tx(), &grant).await?;
         let mut service_names = BTreeMap::new();
         let mut organization_names = BTreeMap::new();
         if let Some(plan) = &plan {
             for measure in &plan.document.measures {
                 if let Some(service) = measure.service
-                    && let Some(found) = services::by_id(&mut tx, service).await?
+                    && let Some(found) = services::by_id(read.tx(), service).await?
                 {
                     service_names.insert(service, found.description.name);
                 }
                 let organizations = measure.organization.into_iter().chain(plan.document.contents.overall_responsible);
                 for organization in organizations {
-                    if let Some(found) = organizations::by_id(&mut tx, organization).await? {
+                    if let Some(found) = organizations::by_id(read.tx(), organization).await? {
                         organization_names.insert(organization, found.name);
                     }
                 }
             }
             if let Some(organization) = plan.document.contents.overall_responsible
-                && let Some(found) = organizations::by_id(&mut tx, organization).await?
+                && let Some(found) = organizations::by_id(read.tx(), organization).await?
             {
                 organization_names.insert(organization, found.name);
             }
         }
         let subject = plan.as_ref().map(|p| p.id.to_string());
-        self.record(&mut tx, ctx, &grant, action, subject).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(self.access_event(ctx, &grant, action, subject));
+        read.finish(&self.store).await?;
         let revision_overdue = plan.as_ref().is_some_and(|p| p.header.next_revision < today);
         Ok(PlanView {
             person: summary,
@@ -902,15 +899,14 @@ impl App {
         actor: &Actor,
         person: PersonId,
     ) -> Result<(PersonSummary, Vec<HistoryEntry>), Error> {
-        let (tx, grant) = self.begin_plan(ctx, actor, person, false).await?;
-        let (mut tx, identity) = self.identity_or_refuse(tx, ctx, actor, person).await?;
-        let summary = person_store::summary(&mut tx, &identity).await?;
-        let versions = store::versions(&mut tx, &grant).await?;
+        let (mut read, grant, identity, _) = self.begin_plan_read(ctx, actor, person).await?;
+        let summary = person_store::summary(read.tx(), &identity).await?;
+        let versions = store::versions(read.tx(), &grant).await?;
         if versions.is_empty() {
             return Err(Error::NotFound { what: "plan" });
         }
-        self.record(&mut tx, ctx, &grant, AuditAction::PlanHistoryViewed, None).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(self.access_event(ctx, &grant, AuditAction::PlanHistoryViewed, None));
+        read.finish(&self.store).await?;
         let mut entries = Vec::with_capacity(versions.len());
         let mut previous: Option<PlanSnapshot> = None;
         for version in versions {
@@ -922,22 +918,25 @@ impl App {
         Ok((summary, entries))
     }
 
-    /// Who the person is, for a page about their plan. A refusal (e.g. a consent that covers the
-    /// plan but not identity) is audited and committed like any other before `Forbidden`.
-    async fn identity_or_refuse(
+    /// Opens an audited read of a person's plan together with who the person is (both must be
+    /// open to the actor; a refusal, e.g. a consent that covers the plan but not identity, is
+    /// audited and committed before `Forbidden`). Returns the plan grant, the identity grant and
+    /// the actor's relations to the person.
+    async fn begin_plan_read(
         &self,
-        mut tx: Tx,
         ctx: &RequestContext,
         actor: &Actor,
         person: PersonId,
-    ) -> Result<(Tx, PersonGrant), Error> {
-        match self.decide_person(&mut tx, ctx, actor, person, PersonAction::Read(DataCategory::IdentityContact)).await {
-            Ok(identity) => Ok((tx, identity)),
-            Err(Error::Forbidden) => {
-                tx.commit().await.map_err(map_sqlx)?;
+    ) -> Result<(AuditedRead, PersonGrant, PersonGrant, PersonRelations), Error> {
+        let (mut read, grant, relations) =
+            self.begin_person_read(ctx, actor, person, PersonAction::Read(DataCategory::Plan)).await?;
+        match self.judge(ctx, actor, person, PersonAction::Read(DataCategory::IdentityContact), &relations) {
+            Ok(identity) => Ok((read, grant, identity, relations)),
+            Err(denial) => {
+                read.record(*denial);
+                read.finish(&self.store).await?;
                 Err(Error::Forbidden)
             }
-            Err(other) => Err(other),
         }
     }
 
@@ -985,21 +984,17 @@ impl App {
     /// One meeting with the plan it belongs to; audited.
     pub async fn meeting_view(&self, ctx: &RequestContext, actor: &Actor, id: MeetingId) -> Result<MeetingView, Error> {
         let person = self.meeting_person(id).await?;
-        let (tx, grant) = self.begin_plan(ctx, actor, person, false).await?;
-        let (mut tx, identity) = self.identity_or_refuse(tx, ctx, actor, person).await?;
-        let summary = person_store::summary(&mut tx, &identity).await?;
-        let meeting = store::meeting(&mut tx, &grant, id).await?;
-        let plan = Self::existing_plan(&mut tx, &grant).await?;
-        let relations =
-            person_store::relations(&mut tx, person, actor.account, actor.organization, self.local_today(), self.now())
-                .await?;
+        let (mut read, grant, identity, relations) = self.begin_plan_read(ctx, actor, person).await?;
+        let summary = person_store::summary(read.tx(), &identity).await?;
+        let meeting = store::meeting(read.tx(), &grant, id).await?;
+        let plan = Self::existing_plan(read.tx(), &grant).await?;
         let can_change =
             policy::authorize_person(actor, person, PersonAction::Change(DataCategory::Plan), &relations).is_ok();
         let id_text = id.to_string();
         let decided =
             plan.document.measures.iter().filter(|m| m.meeting.as_deref() == Some(id_text.as_str())).cloned().collect();
-        self.record(&mut tx, ctx, &grant, AuditAction::MeetingViewed, Some(id_text)).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(self.access_event(ctx, &grant, AuditAction::MeetingViewed, Some(id_text)));
+        read.finish(&self.store).await?;
         Ok(MeetingView { meeting, person: summary, plan, decided, can_change })
     }
 
@@ -1094,46 +1089,48 @@ impl App {
         let today = self.local_today();
         let now = self.now();
         let horizon = today.checked_add(jiff::Span::new().days(HORIZON_DAYS)).unwrap_or(today);
-        let mut tx = self.store.write().await?;
-        let plans = store::coordinated_by(&mut tx, &grant).await?;
+        let mut read = self.store.audited_read().await?;
+        let plans = store::coordinated_by(read.tx(), &grant).await?;
         let meetings = store::meetings_for(
-            &mut tx,
+            read.tx(),
             &grant,
             now,
             now.saturating_add(SignedDuration::from_hours(24 * HORIZON_DAYS)).unwrap_or(now),
             today,
         )
         .await?;
-        let transitions = store::transitions_due(&mut tx, &grant, horizon).await?;
+        let transitions = store::transitions_due(read.tx(), &grant, horizon).await?;
         let mut names: BTreeMap<PersonId, Option<String>> = BTreeMap::new();
         let mut people: Vec<PersonId> = plans.iter().map(|p| p.person).collect();
         people.extend(meetings.iter().map(|m| m.person));
         people.extend(transitions.iter().map(|t| t.person));
+        people.sort_unstable();
+        people.dedup();
+        let all_relations =
+            person_store::relations_of_many(read.tx(), &people, actor.account, actor.organization, today, now).await?;
         for person in people {
-            if names.contains_key(&person) {
+            let Some(relations) = all_relations.get(&person) else {
+                names.insert(person, None);
                 continue;
-            }
-            let relations =
-                person_store::relations(&mut tx, person, actor.account, actor.organization, today, now).await?;
-            let plan_grant =
-                policy::authorize_person(actor, person, PersonAction::Read(DataCategory::Plan), &relations);
+            };
+            let plan_grant = policy::authorize_person(actor, person, PersonAction::Read(DataCategory::Plan), relations);
             let identity =
-                policy::authorize_person(actor, person, PersonAction::Read(DataCategory::IdentityContact), &relations);
+                policy::authorize_person(actor, person, PersonAction::Read(DataCategory::IdentityContact), relations);
             let name = match (plan_grant, identity) {
                 (Ok(plan_grant), Ok(identity)) => {
-                    let summary = person_store::summary(&mut tx, &identity).await?;
+                    let summary = person_store::summary(read.tx(), &identity).await?;
                     let mut event =
                         ctx.event(now, Some(actor), AuditAction::PlansOverviewViewed, AuditOutcome::Success);
                     event.person = Some(person);
                     event.reason = Some(format!("read:plan ({})", plan_grant.basis().code()));
-                    audit::append(&mut tx, &event).await?;
+                    read.record(event);
                     Some(summary.display_name)
                 }
                 _ => None,
             };
             names.insert(person, name);
         }
-        tx.commit().await.map_err(map_sqlx)?;
+        read.finish(&self.store).await?;
         let mut hidden = 0;
         let mut name_of = |person: PersonId| match names.get(&person) {
             Some(Some(name)) => Some(name.clone()),

@@ -335,22 +335,27 @@ impl App {
         actor: &Actor,
         person: PersonId,
     ) -> Result<Vec<ReferralView>, Error> {
-        let (mut tx, grant) =
-            self.begin_person(ctx, actor, person, PersonAction::Read(DataCategory::ReferralsDecisions)).await?;
-        let list = store::list(&mut tx, &grant).await?;
-        self.record(&mut tx, ctx, &grant, AuditAction::ReferralsViewed, None).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        let (mut read, grant, _) =
+            self.begin_person_read(ctx, actor, person, PersonAction::Read(DataCategory::ReferralsDecisions)).await?;
+        let list = store::list(read.tx(), &grant).await?;
+        read.record(self.access_event(ctx, &grant, AuditAction::ReferralsViewed, None));
+        read.finish(&self.store).await?;
         let calendars = self.calendars().await?;
         Ok(list.into_iter().map(|referral| view(referral, &calendars)).collect())
     }
 
     /// One referral.
     pub async fn referral(&self, ctx: &RequestContext, actor: &Actor, id: ReferralId) -> Result<ReferralView, Error> {
-        let (mut tx, grant, _) =
-            self.begin_referral(ctx, actor, id, PersonAction::Read(DataCategory::ReferralsDecisions)).await?;
-        let referral = store::get_one(&mut tx, &grant, id).await?;
-        self.record(&mut tx, ctx, &grant, AuditAction::ReferralsViewed, Some(id.to_string())).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        let parties = {
+            let mut tx = self.store.read().await?;
+            store::parties(&mut tx, id).await?.ok_or(Error::NotFound { what: "referral" })?
+        };
+        let (mut read, grant, _) = self
+            .begin_person_read(ctx, actor, parties.person, PersonAction::Read(DataCategory::ReferralsDecisions))
+            .await?;
+        let referral = store::get_one(read.tx(), &grant, id).await?;
+        read.record(self.access_event(ctx, &grant, AuditAction::ReferralsViewed, Some(id.to_string())));
+        read.finish(&self.store).await?;
         Ok(view(referral, &self.calendars().await?))
     }
 
@@ -370,31 +375,36 @@ impl App {
     ) -> Result<WaitingList, Error> {
         let found = self.existing_service(service).await?;
         let grant = self.grant(ctx, actor, Action::ReadWaitingList { provider: found.provider }).await?;
-        let mut tx = self.store.write().await?;
-        let ids = store::waiting_ids(&mut tx, &grant, service, found.provider).await?;
-        let follow_up_days = store::follow_up_days(&mut tx, service).await?;
-        let today = self.local_today();
         let calendars = self.calendars().await?;
+        let mut read = self.store.audited_read().await?;
+        let ids = store::waiting_ids(read.tx(), &grant, service, found.provider).await?;
+        let follow_up_days = store::follow_up_days(read.tx(), service).await?;
+        let today = self.local_today();
         let now = self.now();
+        let persons: Vec<PersonId> = ids.iter().map(|(_, person)| *person).collect();
+        let all_relations =
+            person_store::relations_of_many(read.tx(), &persons, actor.account, actor.organization, today, now).await?;
         let mut entries = Vec::new();
         let mut hidden = 0;
         for (referral_id, person) in ids {
-            let relations =
-                person_store::relations(&mut tx, person, actor.account, actor.organization, today, now).await?;
+            let Some(relations) = all_relations.get(&person) else {
+                hidden += 1;
+                continue;
+            };
             let referrals = policy::authorize_person(
                 actor,
                 person,
                 PersonAction::Read(DataCategory::ReferralsDecisions),
-                &relations,
+                relations,
             );
             let identity =
-                policy::authorize_person(actor, person, PersonAction::Read(DataCategory::IdentityContact), &relations);
+                policy::authorize_person(actor, person, PersonAction::Read(DataCategory::IdentityContact), relations);
             let (Ok(referrals), Ok(identity)) = (referrals, identity) else {
                 hidden += 1;
                 continue;
             };
-            let referral = store::get_one(&mut tx, &referrals, referral_id).await?;
-            let summary = person_store::summary(&mut tx, &identity).await?;
+            let referral = store::get_one(read.tx(), &referrals, referral_id).await?;
+            let summary = person_store::summary(read.tx(), &identity).await?;
             let waiting_since = referral.received_on.unwrap_or(referral.sent_on);
             let last_contact = referral.last_contact_on();
             let quiet_since = last_contact.or(referral.assessed_on).unwrap_or(waiting_since);
@@ -402,7 +412,7 @@ impl App {
             event.person = Some(person);
             event.subject = Some(service.to_string());
             event.reason = Some(format!("read:referrals_decisions ({})", referrals.basis().code()));
-            audit::append(&mut tx, &event).await?;
+            read.record(event);
             entries.push(WaitingEntry {
                 person: summary,
                 waiting_days: days_between(waiting_since, today),
@@ -414,8 +424,8 @@ impl App {
         let mut event = ctx.event(now, Some(actor), AuditAction::WaitingListViewed, AuditOutcome::Success);
         event.subject = Some(service.to_string());
         event.reason = Some(format!("shown={} hidden={hidden}", entries.len()));
-        audit::append(&mut tx, &event).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(event);
+        read.finish(&self.store).await?;
         Ok(WaitingList { service, service_name: found.description.name, follow_up_days, today, entries, hidden })
     }
 

@@ -95,13 +95,13 @@ impl App {
             Ok(None) => today,
             Err(error) => return Err(Error::Invalid(vec![error])),
         };
-        let mut tx = self.store.write().await?;
-        let counters = store::counters(&mut tx, service).await?;
-        let entries = store::day_history(&mut tx, &grant, service, found.provider, day).await?;
+        let mut read = self.store.audited_read().await?;
+        let counters = store::counters(read.tx(), service).await?;
+        let entries = store::day_history(read.tx(), &grant, service, found.provider, day).await?;
         let mut event = ctx.event(self.now(), Some(actor), AuditAction::TalliesViewed, AuditOutcome::Success);
         event.subject = Some(format!("{service}:{day}"));
-        audit::append(&mut tx, &event).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(event);
+        read.finish(&self.store).await?;
         Ok(TallyDay { service, service_name: found.description.name, day, today, counters, entries })
     }
 
@@ -174,13 +174,13 @@ impl App {
         let grant = self.grant(ctx, actor, Action::ReadTallies { provider: found.provider }).await?;
         let today = self.local_today();
         let (from, to) = crate::dashboards::parse_period(from, to, today, MAX_LIST_DAYS)?;
-        let mut tx = self.store.write().await?;
-        let counters = store::counters(&mut tx, service).await?;
-        let totals = store::daily_totals(&mut tx, &grant, service, from, to).await?;
+        let mut read = self.store.audited_read().await?;
+        let counters = store::counters(read.tx(), service).await?;
+        let totals = store::daily_totals(read.tx(), &grant, service, from, to).await?;
         let mut event = ctx.event(self.now(), Some(actor), AuditAction::TalliesViewed, AuditOutcome::Success);
         event.subject = Some(format!("{service}:{from}..{to}"));
-        audit::append(&mut tx, &event).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(event);
+        read.finish(&self.store).await?;
         let mut days: BTreeMap<Date, BTreeMap<Counter, i64>> = BTreeMap::new();
         for ((day, counter), count) in totals {
             days.entry(day).or_default().insert(counter, count);

@@ -8,41 +8,91 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::dialect::{backend_of, lock_audit_head};
-use crate::util::get;
-use crate::{Store, Tx, map_sqlx};
+use crate::util::{get, placeholders};
+use crate::{Backend, Store, Tx, map_sqlx};
 
 /// Appends one event to the chain inside `tx`; it is committed or rolled back with whatever it
 /// records. Returns the event's sequence number.
 pub async fn append(tx: &mut Tx, event: &AuditEvent) -> Result<i64, Error> {
+    append_batch(tx, &[event]).await
+}
+
+/// Columns of one audit row. SQLite statements stay under 500 bind parameters (decision 0008);
+/// PostgreSQL takes up to 65,535.
+const AUDIT_COLUMNS: usize = 14;
+const fn rows_per_insert(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 35,
+        Backend::Postgres => 1_000,
+    }
+}
+/// Head moves per statement when the head is walked forward over a batch.
+const HEAD_STEPS_PER_STATEMENT: usize = 1_000;
+
+/// Appends `events` to the chain inside `tx`, in order, with one lock of the chain's head and
+/// multi-row inserts. Returns the last sequence number (the head's, when `events` is empty).
+pub async fn append_batch(tx: &mut Tx, events: &[&AuditEvent]) -> Result<i64, Error> {
+    let records: Vec<AuditRecord> = events.iter().map(|event| event.to_record()).collect();
+    append_records(tx, &records).await
+}
+
+/// Appends `records` in order and moves the head over them. The head may only move forward by
+/// one per update (a trigger guards it, so it cannot skip events), so over a batch it is walked
+/// step by step, many steps per statement.
+pub(crate) async fn append_records(tx: &mut Tx, records: &[AuditRecord]) -> Result<i64, Error> {
     let backend = backend_of(tx);
     let head = sqlx::query(lock_audit_head(backend)).fetch_one(&mut **tx).await.map_err(map_sqlx)?;
-    let prev_seq: i64 = get(&head, "seq")?;
-    let prev_hash: String = get(&head, "hash")?;
-    let seq = prev_seq + 1;
-    let record = event.to_record();
-    let hash = chain_hash(&prev_hash, seq, &record);
-    sqlx::query(
-        "INSERT INTO audit_events (seq, at_micros, action, outcome, actor_account, actor_organization, actor_role, \
-         person, subject, reason, request_id, client_address, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(seq)
-    .bind(record.at_micros)
-    .bind(&record.action)
-    .bind(&record.outcome)
-    .bind(&record.actor_account)
-    .bind(&record.actor_organization)
-    .bind(&record.actor_role)
-    .bind(&record.person)
-    .bind(&record.subject)
-    .bind(&record.reason)
-    .bind(&record.request_id)
-    .bind(&record.client_address)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await
-    .map_err(map_sqlx)?;
+    let mut seq: i64 = get(&head, "seq")?;
+    let mut hash: String = get(&head, "hash")?;
+    if records.is_empty() {
+        return Ok(seq);
+    }
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        seq += 1;
+        let next = chain_hash(&hash, seq, record);
+        rows.push((seq, record, std::mem::replace(&mut hash, next.clone()), next));
+    }
+    for chunk in rows.chunks(rows_per_insert(backend)) {
+        let mut sql = String::from(
+            "INSERT INTO audit_events (seq, at_micros, action, outcome, actor_account, actor_organization, \
+             actor_role, person, subject, reason, request_id, client_address, prev_hash, hash) VALUES ",
+        );
+        for row in 0..chunk.len() {
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(&placeholders(row * AUDIT_COLUMNS + 1, AUDIT_COLUMNS));
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for (seq, record, prev_hash, hash) in chunk {
+            query = query
+                .bind(*seq)
+                .bind(record.at_micros)
+                .bind(&record.action)
+                .bind(&record.outcome)
+                .bind(&record.actor_account)
+                .bind(&record.actor_organization)
+                .bind(&record.actor_role)
+                .bind(&record.person)
+                .bind(&record.subject)
+                .bind(&record.reason)
+                .bind(&record.request_id)
+                .bind(&record.client_address)
+                .bind(prev_hash)
+                .bind(hash);
+        }
+        query.execute(&mut **tx).await.map_err(map_sqlx)?;
+    }
+    let one_step = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1;";
+    let mut walked = 0;
+    while walked + 1 < rows.len() {
+        let now = (rows.len() - 1 - walked).min(HEAD_STEPS_PER_STATEMENT);
+        walk_head(tx, one_step.repeat(now)).await.map_err(map_sqlx)?;
+        walked += now;
+    }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)
         .bind(&hash)
@@ -52,13 +102,26 @@ pub async fn append(tx: &mut Tx, event: &AuditEvent) -> Result<i64, Error> {
     Ok(seq)
 }
 
+/// Runs `steps` (several statements without parameters) in one round trip. Boxed with the
+/// connection's lifetime: awaited inline, the driver's future is not provably `Send` for every
+/// lifetime, which a spawned task (the group commit) requires.
+fn walk_head(
+    tx: &mut Tx,
+    steps: String,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + '_>> {
+    use sqlx::Executor;
+    Box::pin(async move {
+        let connection: &mut sqlx::AnyConnection = tx;
+        connection.execute(steps.as_str()).await?;
+        Ok(())
+    })
+}
+
 /// Appends an event in a transaction of its own: for events that record something that
 /// changed nothing else (a failed login, a refused request).
-pub async fn append_alone(store: &Store, event: &AuditEvent) -> Result<i64, Error> {
-    let mut tx = store.write().await?;
-    let seq = append(&mut tx, event).await?;
-    tx.commit().await.map_err(map_sqlx)?;
-    Ok(seq)
+/// It shares its commit with other such events (decision 0009) and returns once committed.
+pub async fn append_alone(store: &Store, event: &AuditEvent) -> Result<(), Error> {
+    store.commit_audit_events(vec![event.clone()]).await
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -3,9 +3,9 @@
 //! uses it; ordinary writes go through the per-table modules with their grants.
 
 use los_core::Error;
-use los_core::audit::{AuditRecord, chain_hash};
+use los_core::audit::AuditRecord;
 
-use crate::dialect::{backend_of, lock_audit_head};
+use crate::dialect::backend_of;
 use crate::util::get;
 use crate::{Tx, map_sqlx};
 
@@ -107,75 +107,10 @@ pub async fn insert_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: &[Vec
     Ok(())
 }
 
-/// Head moves per statement when the head is walked forward after a bulk append.
-const HEAD_STEPS_PER_STATEMENT: usize = 1_000;
-
 /// Appends `records` to the audit chain in order, with the same hashes [`crate::audit::append`]
-/// would give them, and moves the head. The head may only move forward by one (a trigger guards
-/// it), so it is walked forward step by step, a thousand steps per statement.
+/// would give them, and moves the head.
 pub async fn append_audit(tx: &mut Tx, records: &[AuditRecord]) -> Result<i64, Error> {
-    let backend = backend_of(tx);
-    let head = sqlx::query(lock_audit_head(backend)).fetch_one(&mut **tx).await.map_err(map_sqlx)?;
-    let mut seq: i64 = get(&head, "seq")?;
-    let mut prev_hash: String = get(&head, "hash")?;
-    let columns = [
-        "seq",
-        "at_micros",
-        "action",
-        "outcome",
-        "actor_account",
-        "actor_organization",
-        "actor_role",
-        "person",
-        "subject",
-        "reason",
-        "request_id",
-        "client_address",
-        "prev_hash",
-        "hash",
-    ];
-    let mut rows = Vec::with_capacity(records.len());
-    for record in records {
-        seq += 1;
-        let hash = chain_hash(&prev_hash, seq, record);
-        rows.push(vec![
-            Value::Int(seq),
-            Value::Int(record.at_micros),
-            Value::Text(record.action.clone()),
-            Value::Text(record.outcome.clone()),
-            record.actor_account.clone().into(),
-            record.actor_organization.clone().into(),
-            record.actor_role.clone().into(),
-            record.person.clone().into(),
-            record.subject.clone().into(),
-            record.reason.clone().into(),
-            record.request_id.clone().into(),
-            record.client_address.clone().into(),
-            Value::Text(std::mem::replace(&mut prev_hash, hash.clone())),
-            Value::Text(hash),
-        ]);
-    }
-    insert_rows(tx, "audit_events", &columns, &rows).await?;
-    let steps = records.len();
-    let walking = std::time::Instant::now();
-    if steps == 0 {
-        return Ok(seq);
-    }
-    let one_step = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1;";
-    let mut walked = 0;
-    while walked + 1 < steps {
-        let now = (steps - 1 - walked).min(HEAD_STEPS_PER_STATEMENT);
-        sqlx::raw_sql(&one_step.repeat(now)).execute(&mut **tx).await.map_err(map_sqlx)?;
-        walked += now;
-    }
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(seq)
-        .bind(&prev_hash)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_sqlx)?;
-    tracing::debug!(steps, ms = walking.elapsed().as_millis() as u64, "audit head walked");
-    Ok(seq)
+    crate::audit::append_records(tx, records).await
 }
 
 /// The number of rows in `table` (a name from the code).

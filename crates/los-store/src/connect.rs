@@ -6,6 +6,7 @@ use los_core::Error;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+use crate::audit_queue::{AuditQueue, AuditedRead};
 use crate::{Tx, map_sqlx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +124,7 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    audit: AuditQueue,
 }
 
 /// Whether a pooled connection may be used again: not when it is still inside a transaction.
@@ -171,7 +173,12 @@ impl Store {
                     .connect_with(connect)
                     .await
                     .map_err(|e| ConnectError::Connect(e.to_string()))?;
-                Ok(Store { read: pool.clone(), write: pool, backend: Backend::Postgres })
+                Ok(Store {
+                    read: pool.clone(),
+                    audit: AuditQueue::start(pool.clone()),
+                    write: pool,
+                    backend: Backend::Postgres,
+                })
             }
         }
     }
@@ -226,7 +233,7 @@ impl Store {
                 .await
                 .map_err(|e| ConnectError::Connect(e.to_string()))?
         };
-        Ok(Store { read, write, backend: Backend::Sqlite })
+        Ok(Store { read, audit: AuditQueue::start(write.clone()), write, backend: Backend::Sqlite })
     }
 
     pub fn backend(&self) -> Backend {
@@ -250,6 +257,17 @@ impl Store {
     /// A transaction for reading only; on SQLite it runs beside the writer.
     pub async fn read(&self) -> Result<Tx, Error> {
         self.read.begin().await.map_err(map_sqlx)
+    }
+
+    /// A read of personal data whose audit events are committed before the answer.
+    pub async fn audited_read(&self) -> Result<AuditedRead, Error> {
+        Ok(AuditedRead::new(self.read().await?))
+    }
+
+    /// Commits audit events that record nothing else (reads, refusals), sharing the commit with
+    /// other requests' events; returns once they are durable.
+    pub async fn commit_audit_events(&self, events: Vec<los_core::audit::AuditEvent>) -> Result<(), Error> {
+        self.audit.commit(events).await
     }
 
     /// Whether the database answers; for `/readyz`.

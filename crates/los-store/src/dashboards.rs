@@ -7,7 +7,7 @@ use los_core::ids::ServiceId;
 use los_core::policy::{Action, Grant};
 
 use crate::persons::{date_text, opt_date};
-use crate::util::{corrupt, get};
+use crate::util::{corrupt, get, placeholders};
 use crate::{Tx, map_sqlx};
 
 fn require_dashboard(grant: &Grant) -> Result<(), Error> {
@@ -16,11 +16,6 @@ fn require_dashboard(grant: &Grant) -> Result<(), Error> {
     } else {
         Err(Error::Forbidden)
     }
-}
-
-/// `$first, $first + 1, …` for `count` values.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// The persons served: the distinct persons with an episode at any of the services bound from

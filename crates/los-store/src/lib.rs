@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+mod audit_queue;
 pub mod bulk;
 mod connect;
 pub mod consents;
@@ -32,6 +33,7 @@ pub mod dashboards;
 pub mod housing;
 pub mod tallies;
 
+pub use audit_queue::AuditedRead;
 pub use connect::{Backend, ConnectError, DatabaseUrl, Store, StoreOptions};
 pub use error::map_sqlx;
 

@@ -2,7 +2,7 @@
 //! the ones that only find out whether a record exists (duplicates, search candidates, the
 //! actor's relations) return ids and facts, never personal data.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -16,7 +16,7 @@ use los_core::person::{Contact, Identity, PersonRecord, duplicate_key};
 use los_core::policy::{Action, Grant, PersonAction, PersonGrant, PersonRelations};
 use sqlx::any::AnyRow;
 
-use crate::util::{corrupt, get, micros, parse, timestamp};
+use crate::util::{corrupt, get, micros, parse, placeholders, timestamp};
 use crate::{Tx, map_sqlx};
 
 /// A stored person.
@@ -498,6 +498,153 @@ pub async fn relations(
         blocked,
         emergency_access,
     })
+}
+
+/// Persons per statement in [`relations_of_many`]; SQLite statements stay under 500 bind
+/// parameters (decision 0008).
+const PERSONS_PER_QUERY: usize = 400;
+
+/// The actor's relations to each of `persons`, as [`relations`] finds them for one, in one set of
+/// queries per 400 persons: for lists (a waiting list, the start page) that decide every person
+/// they name. Persons that do not exist get no relations, which the policy refuses.
+pub async fn relations_of_many(
+    tx: &mut Tx,
+    persons: &[PersonId],
+    account: AccountId,
+    organization: OrganizationId,
+    today: Date,
+    now: Timestamp,
+) -> Result<BTreeMap<PersonId, PersonRelations>, Error> {
+    let account = account.to_string();
+    let organization = organization.to_string();
+    let today = date_text(today);
+    let mut found: BTreeMap<PersonId, PersonRelations> = BTreeMap::new();
+    for chunk in persons.chunks(PERSONS_PER_QUERY) {
+        let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        let list = placeholders(1, ids.len());
+        let n = ids.len();
+        // Each query binds the persons as $1..=$n, then what it needs after them.
+        use Trailing::{Account, Now, Organization, Today};
+        let fact_queries: [(Fact, String, &[Trailing]); 5] = [
+            (
+                Fact::CareTeam,
+                format!(
+                    "SELECT DISTINCT person_id FROM care_team_members WHERE person_id IN ({list}) \
+                     AND account_id = ${a} AND organization_id = ${o} AND from_date <= ${d} \
+                     AND (to_date IS NULL OR to_date >= ${d})",
+                    a = n + 1,
+                    o = n + 2,
+                    d = n + 3
+                ),
+                &[Account, Organization, Today],
+            ),
+            (
+                Fact::Episode,
+                format!(
+                    "SELECT DISTINCT e.person_id FROM episodes e JOIN services s ON s.id = e.service_id \
+                     WHERE e.person_id IN ({list}) AND s.provider_organization_id = ${o} AND e.end_date IS NULL",
+                    o = n + 1
+                ),
+                &[Organization],
+            ),
+            (
+                Fact::Blocked,
+                format!(
+                    "SELECT DISTINCT person_id FROM blocks WHERE person_id IN ({list}) AND lifted_at IS NULL \
+                     AND (organization_id = ${o} OR account_id = ${a})",
+                    o = n + 1,
+                    a = n + 2
+                ),
+                &[Organization, Account],
+            ),
+            (
+                Fact::Emergency,
+                format!(
+                    "SELECT DISTINCT person_id FROM emergency_accesses WHERE person_id IN ({list}) \
+                     AND account_id = ${a} AND organization_id = ${o} AND expires_at > ${t}",
+                    a = n + 1,
+                    o = n + 2,
+                    t = n + 3
+                ),
+                &[Account, Organization, Now],
+            ),
+            (
+                Fact::Referral,
+                format!(
+                    "SELECT DISTINCT r.person_id FROM referrals r JOIN services rs ON rs.id = r.to_service_id \
+                     WHERE r.person_id IN ({list}) AND r.status IN ('sent', 'received', 'accepted', 'offered') \
+                     AND (rs.provider_organization_id = ${o} OR r.from_organization_id = ${o})",
+                    o = n + 1
+                ),
+                &[Organization],
+            ),
+        ];
+        for id in chunk {
+            found.entry(*id).or_default();
+        }
+        for (fact, sql, trailing) in &fact_queries {
+            let mut query = sqlx::query(sql);
+            for id in &ids {
+                query = query.bind(id);
+            }
+            for parameter in *trailing {
+                query = match parameter {
+                    Account => query.bind(&account),
+                    Organization => query.bind(&organization),
+                    Today => query.bind(&today),
+                    Now => query.bind(micros(now)),
+                };
+            }
+            for row in query.fetch_all(&mut **tx).await.map_err(map_sqlx)? {
+                let person: PersonId = parse(&get::<String>(&row, "person_id")?, "person_id")?;
+                let relations = found.entry(person).or_default();
+                match fact {
+                    Fact::CareTeam => relations.care_team_member = true,
+                    Fact::Episode => relations.active_episode_at_organization = true,
+                    Fact::Blocked => relations.blocked = true,
+                    Fact::Emergency => relations.emergency_access = true,
+                    Fact::Referral => relations.open_referral_at_organization = true,
+                }
+            }
+        }
+        let sql = format!(
+            "SELECT person_id, categories FROM consents WHERE person_id IN ({list}) AND organization_id = ${o} \
+             AND withdrawn_at IS NULL AND valid_from <= ${d} AND valid_to >= ${d}",
+            o = n + 1,
+            d = n + 2
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(id);
+        }
+        for row in query.bind(&organization).bind(&today).fetch_all(&mut **tx).await.map_err(map_sqlx)? {
+            let person: PersonId = parse(&get::<String>(&row, "person_id")?, "person_id")?;
+            found.entry(person).or_default().consented_categories.extend(crate::consents::parse_categories(&get::<
+                String,
+            >(
+                &row,
+                "categories",
+            )?)?);
+        }
+    }
+    Ok(found)
+}
+
+/// The facts [`relations_of_many`] asks for, one query each.
+enum Fact {
+    CareTeam,
+    Episode,
+    Blocked,
+    Emergency,
+    Referral,
+}
+
+/// What a fact query binds after the persons, in order.
+enum Trailing {
+    Account,
+    Organization,
+    Today,
+    Now,
 }
 
 #[cfg(test)]

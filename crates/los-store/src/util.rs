@@ -31,3 +31,8 @@ where
 pub(crate) fn parse<T: std::str::FromStr>(value: &str, what: &'static str) -> Result<T, Error> {
     value.parse().map_err(|_| corrupt(what))
 }
+
+/// `$first, $first+1, …` for `count` bind parameters, for `IN (…)` lists and multi-row inserts.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}

@@ -1,7 +1,9 @@
 //! Crash safety: the real `los serve` is killed with SIGKILL again and again while clients write
 //! concurrently, and restarted. Every write that was acknowledged (201) must be there with its
 //! audit event, nothing may be half there (a row without its event or an event without its row),
-//! and the audit chain must verify. On SQLite and on PostgreSQL.
+//! and the audit chain must verify. Readers run beside the writers: every audited read that was
+//! answered must have its audit event, committed by the group commit before the answer
+//! (decision 0009). On SQLite and on PostgreSQL.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -15,6 +17,7 @@ use crate::support::*;
 
 const ROUNDS: usize = 4;
 const WRITERS: usize = 8;
+const READERS: usize = 4;
 
 fn los() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_los"));
@@ -78,16 +81,43 @@ async fn writer(port: u16, token: String, round: usize, writer: usize, acknowled
     }
 }
 
+/// Reads the audit log (itself an audited read) until the server goes away; collects the request
+/// ids of the reads that were answered with 200.
+async fn reader(port: u16, token: String, answered: Arc<Mutex<Vec<String>>>) {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    loop {
+        let response =
+            client.get(format!("http://127.0.0.1:{port}/api/v1/audit-events")).bearer_auth(&token).send().await;
+        match response {
+            Ok(response) if response.status() == 200 => {
+                let id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                // The body must arrive too: an answer cut off mid-way was not given.
+                if response.bytes().await.is_ok() {
+                    answered.lock().unwrap().push(id.expect("every answer carries its request id"));
+                }
+            }
+            Ok(response) => assert!(
+                response.status().is_server_error(),
+                "only the crash may refuse a read, got {}",
+                response.status()
+            ),
+            Err(_) => return,
+        }
+    }
+}
+
 async fn acknowledged_writes_survive_sigkill(server: &TestServer) {
     let admin = server.account("krasj.admin", Role::Admin, false).await;
     let token = server.token(&admin).await;
     let url = server.database.url.clone();
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let answered_reads = Arc::new(Mutex::new(Vec::new()));
     for round in 0..ROUNDS {
         let port = free_port();
         let mut child = start_binary(&url, port).await;
-        let writers: Vec<_> =
+        let mut writers: Vec<_> =
             (0..WRITERS).map(|w| tokio::spawn(writer(port, token.clone(), round, w, acknowledged.clone()))).collect();
+        writers.extend((0..READERS).map(|_| tokio::spawn(reader(port, token.clone(), answered_reads.clone()))));
         // Kill at a different moment each round, while writes are in flight.
         tokio::time::sleep(Duration::from_millis(300 + 170 * round as u64)).await;
         child.kill().unwrap();
@@ -98,10 +128,29 @@ async fn acknowledged_writes_survive_sigkill(server: &TestServer) {
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(acknowledged.len() >= ROUNDS * WRITERS, "the writers got writes acknowledged: {}", acknowledged.len());
+    let answered_reads = answered_reads.lock().unwrap().clone();
+    assert!(answered_reads.len() >= ROUNDS * READERS, "the readers got answers: {}", answered_reads.len());
 
-    let pool = server.store.raw_pool_for_tests();
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, name FROM organizations WHERE name LIKE 'crash-%'").fetch_all(pool).await.unwrap();
+    // One snapshot for every check below: a PostgreSQL backend may still finish a COMMIT its
+    // killed client sent, and it must not land between two of the reads.
+    let mut snapshot = server.store.raw_pool_for_tests().begin().await.unwrap();
+    if server.store.backend() == los_store::Backend::Postgres {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *snapshot).await.unwrap();
+    }
+    let read_events: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT request_id FROM audit_events WHERE action = 'audit_viewed'")
+            .fetch_all(&mut *snapshot)
+            .await
+            .unwrap();
+    let read_events: std::collections::BTreeSet<String> = read_events.into_iter().filter_map(|(id,)| id).collect();
+    eprintln!("crash test: {} audited reads answered, {} recorded", answered_reads.len(), read_events.len());
+    for id in &answered_reads {
+        assert!(read_events.contains(id), "the read {id} was answered but its audit event is missing");
+    }
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM organizations WHERE name LIKE 'crash-%'")
+        .fetch_all(&mut *snapshot)
+        .await
+        .unwrap();
     let names: std::collections::BTreeSet<&str> = rows.iter().map(|(_, name)| name.as_str()).collect();
     eprintln!(
         "crash test: {} writes acknowledged, {} stored (a stored write beyond those was committed as its answer was cut off)",
@@ -113,7 +162,7 @@ async fn acknowledged_writes_survive_sigkill(server: &TestServer) {
     }
     let events: Vec<(Option<String>,)> =
         sqlx::query_as("SELECT subject FROM audit_events WHERE action = 'organization_created'")
-            .fetch_all(pool)
+            .fetch_all(&mut *snapshot)
             .await
             .unwrap();
     let subjects: std::collections::BTreeMap<String, usize> =
@@ -132,6 +181,8 @@ async fn acknowledged_writes_survive_sigkill(server: &TestServer) {
             "an audit event without its organisation: {subject}"
         );
     }
+
+    snapshot.rollback().await.unwrap();
 
     // The server comes back after the last crash, and the chain is whole.
     let port = free_port();
