@@ -149,7 +149,7 @@ impl App {
         people.dedup();
         let all_relations =
             persons::relations_of_many(read.tx(), &people, actor.account, actor.organization, today, now).await?;
-        let mut names: BTreeMap<PersonId, String> = BTreeMap::new();
+        let mut shown = Vec::new();
         for person in people {
             let Some(relations) = all_relations.get(&person) else { continue };
             let cases = PersonAction::Read(DataCategory::ReferralsDecisions);
@@ -158,14 +158,18 @@ impl App {
                 policy::authorize_person(actor, person, cases, relations),
                 policy::authorize_person(actor, person, identity, relations),
             ) {
-                let summary = persons::summary(read.tx(), &identity_grant).await?;
                 let mut event = ctx.event(now, Some(actor), AuditAction::DeadlinesViewed, AuditOutcome::Success);
                 event.person = Some(person);
                 event.reason = Some(format!("read:referrals_decisions ({})", cases_grant.basis().code()));
                 read.record(event);
-                names.insert(person, summary.display_name);
+                shown.push(identity_grant);
             }
         }
+        let names: BTreeMap<PersonId, String> = persons::summaries(read.tx(), &shown)
+            .await?
+            .into_iter()
+            .map(|summary| (summary.id, summary.display_name))
+            .collect();
         let mut mine = Vec::new();
         let mut organization = Vec::new();
         let mut hidden = 0;

@@ -1108,27 +1108,22 @@ impl App {
         people.dedup();
         let all_relations =
             person_store::relations_of_many(read.tx(), &people, actor.account, actor.organization, today, now).await?;
+        let mut shown = Vec::new();
         for person in people {
-            let Some(relations) = all_relations.get(&person) else {
-                names.insert(person, None);
-                continue;
-            };
+            let Some(relations) = all_relations.get(&person) else { continue };
             let plan_grant = policy::authorize_person(actor, person, PersonAction::Read(DataCategory::Plan), relations);
             let identity =
                 policy::authorize_person(actor, person, PersonAction::Read(DataCategory::IdentityContact), relations);
-            let name = match (plan_grant, identity) {
-                (Ok(plan_grant), Ok(identity)) => {
-                    let summary = person_store::summary(read.tx(), &identity).await?;
-                    let mut event =
-                        ctx.event(now, Some(actor), AuditAction::PlansOverviewViewed, AuditOutcome::Success);
-                    event.person = Some(person);
-                    event.reason = Some(format!("read:plan ({})", plan_grant.basis().code()));
-                    read.record(event);
-                    Some(summary.display_name)
-                }
-                _ => None,
-            };
-            names.insert(person, name);
+            if let (Ok(plan_grant), Ok(identity)) = (plan_grant, identity) {
+                let mut event = ctx.event(now, Some(actor), AuditAction::PlansOverviewViewed, AuditOutcome::Success);
+                event.person = Some(person);
+                event.reason = Some(format!("read:plan ({})", plan_grant.basis().code()));
+                read.record(event);
+                shown.push(identity);
+            }
+        }
+        for summary in person_store::summaries(read.tx(), &shown).await? {
+            names.insert(summary.id, Some(summary.display_name));
         }
         read.finish(&self.store).await?;
         let mut hidden = 0;

@@ -384,8 +384,9 @@ impl App {
         let persons: Vec<PersonId> = ids.iter().map(|(_, person)| *person).collect();
         let all_relations =
             person_store::relations_of_many(read.tx(), &persons, actor.account, actor.organization, today, now).await?;
-        let mut entries = Vec::new();
         let mut hidden = 0;
+        let mut wanted = Vec::new();
+        let mut identities = Vec::new();
         for (referral_id, person) in ids {
             let Some(relations) = all_relations.get(&person) else {
                 hidden += 1;
@@ -403,24 +404,32 @@ impl App {
                 hidden += 1;
                 continue;
             };
-            let referral = store::get_one(read.tx(), &referrals, referral_id).await?;
-            let summary = person_store::summary(read.tx(), &identity).await?;
-            let waiting_since = referral.received_on.unwrap_or(referral.sent_on);
-            let last_contact = referral.last_contact_on();
-            let quiet_since = last_contact.or(referral.assessed_on).unwrap_or(waiting_since);
             let mut event = ctx.event(now, Some(actor), AuditAction::WaitingListViewed, AuditOutcome::Success);
             event.person = Some(person);
             event.subject = Some(service.to_string());
             event.reason = Some(format!("read:referrals_decisions ({})", referrals.basis().code()));
             read.record(event);
-            entries.push(WaitingEntry {
-                person: summary,
-                waiting_days: days_between(waiting_since, today),
-                last_contact,
-                needs_follow_up: days_between(quiet_since, today) >= follow_up_days,
-                referral: view(referral, &calendars),
-            });
+            wanted.push((referrals, referral_id));
+            identities.push(identity);
         }
+        let referrals = store::get_many(read.tx(), &wanted).await?;
+        let summaries = person_store::summaries(read.tx(), &identities).await?;
+        let entries: Vec<WaitingEntry> = referrals
+            .into_iter()
+            .zip(summaries)
+            .map(|(referral, summary)| {
+                let waiting_since = referral.received_on.unwrap_or(referral.sent_on);
+                let last_contact = referral.last_contact_on();
+                let quiet_since = last_contact.or(referral.assessed_on).unwrap_or(waiting_since);
+                WaitingEntry {
+                    person: summary,
+                    waiting_days: days_between(waiting_since, today),
+                    last_contact,
+                    needs_follow_up: days_between(quiet_since, today) >= follow_up_days,
+                    referral: view(referral, &calendars),
+                }
+            })
+            .collect();
         let mut event = ctx.event(now, Some(actor), AuditAction::WaitingListViewed, AuditOutcome::Success);
         event.subject = Some(service.to_string());
         event.reason = Some(format!("shown={} hidden={hidden}", entries.len()));

@@ -255,16 +255,40 @@ pub async fn read(tx: &mut Tx, grant: &PersonGrant) -> Result<Person, Error> {
 
 /// Search hits for ids the policy allowed, each with its own grant.
 pub async fn summary(tx: &mut Tx, grant: &PersonGrant) -> Result<PersonSummary, Error> {
-    let person = read(tx, grant).await?;
+    Ok(summary_of(&read(tx, grant).await?))
+}
+
+/// [`summary`] for many persons at once, each with its own grant (lists that name many persons);
+/// in the grants' order.
+pub async fn summaries(tx: &mut Tx, grants: &[PersonGrant]) -> Result<Vec<PersonSummary>, Error> {
+    for grant in grants {
+        require(grant, reads(DataCategory::IdentityContact))?;
+    }
+    let mut found: BTreeMap<PersonId, PersonSummary> = BTreeMap::new();
+    for chunk in grants.chunks(PERSONS_PER_QUERY) {
+        let sql = format!("{SELECT} WHERE id IN ({})", placeholders(1, chunk.len()));
+        let mut query = sqlx::query(&sql);
+        for grant in chunk {
+            query = query.bind(grant.person().to_string());
+        }
+        for row in query.fetch_all(&mut **tx).await.map_err(map_sqlx)? {
+            let person = from_row(&row)?;
+            found.insert(person.id, summary_of(&person));
+        }
+    }
+    grants.iter().map(|grant| found.get(&grant.person()).cloned().ok_or(Error::NotFound { what: "person" })).collect()
+}
+
+fn summary_of(person: &Person) -> PersonSummary {
     let identity = &person.record.identity;
-    Ok(PersonSummary {
+    PersonSummary {
         id: person.id,
         display_name: identity.display_name(),
         birth_date: identity.birth_date(),
         birth_year: identity.birth_year(),
         masked_identifier: identity.identifier().map(PersonIdentifier::masked),
         pseudonymous: identity.is_pseudonymous(),
-    })
+    }
 }
 
 fn from_row(row: &AnyRow) -> Result<Person, Error> {

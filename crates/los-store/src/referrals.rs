@@ -20,7 +20,7 @@ use uuid::Uuid;
 pub use los_core::ids::ReferralId;
 
 use crate::persons::{changes, date_text, opt_date, parse_date, reads, require};
-use crate::util::{corrupt, get, micros, parse, timestamp};
+use crate::util::{corrupt, get, micros, parse, placeholders, timestamp};
 use crate::{Tx, map_sqlx};
 
 /// The waiting-list follow-up interval when a service has not set one.
@@ -189,47 +189,64 @@ fn from_row(row: &AnyRow) -> Result<Referral, Error> {
     })
 }
 
+/// Referrals per statement when many are read at once; SQLite statements stay under 500 bind
+/// parameters (decision 0008).
+const REFERRALS_PER_QUERY: usize = 400;
+
 async fn fill(tx: &mut Tx, referral: &mut Referral) -> Result<(), Error> {
-    let id = referral.id.to_string();
-    for row in sqlx::query(
-        "SELECT st.status, st.step_on, st.reason, st.account_id, a.display_name, st.organization_id, st.recorded_at \
-         FROM referral_steps st LEFT JOIN accounts a ON a.id = st.account_id \
-         WHERE st.referral_id = $1 ORDER BY st.recorded_at, st.id",
-    )
-    .bind(&id)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(map_sqlx)?
-    {
-        referral.steps.push(StepRecord {
-            status: status_from(&get::<String>(&row, "status")?)?,
-            on: parse_date(&get::<String>(&row, "step_on")?)?,
-            reason: get(&row, "reason")?,
-            account: get(&row, "account_id")?,
-            account_name: get(&row, "display_name")?,
-            organization: opt_parse(get(&row, "organization_id")?, "organization id")?,
-            recorded_at: timestamp(get(&row, "recorded_at")?)?,
-        });
-    }
-    for row in sqlx::query(
-        "SELECT c.id, c.contact_on, c.kind, c.note, c.account_id, a.display_name, c.recorded_at \
-         FROM referral_contacts c LEFT JOIN accounts a ON a.id = c.account_id \
-         WHERE c.referral_id = $1 ORDER BY c.contact_on, c.recorded_at",
-    )
-    .bind(&id)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(map_sqlx)?
-    {
-        referral.contacts.push(ContactRecord {
-            id: get(&row, "id")?,
-            on: parse_date(&get::<String>(&row, "contact_on")?)?,
-            kind: ContactKind::from_code(&get::<String>(&row, "kind")?).ok_or_else(|| corrupt("contact kind"))?,
-            note: get(&row, "note")?,
-            account: get(&row, "account_id")?,
-            account_name: get(&row, "display_name")?,
-            recorded_at: timestamp(get(&row, "recorded_at")?)?,
-        });
+    fill_many(tx, std::slice::from_mut(referral)).await
+}
+
+/// Adds the steps and follow-up contacts to each referral, with one query of each per 400.
+async fn fill_many(tx: &mut Tx, referrals: &mut [Referral]) -> Result<(), Error> {
+    let position: std::collections::HashMap<String, usize> =
+        referrals.iter().enumerate().map(|(n, referral)| (referral.id.to_string(), n)).collect();
+    let ids: Vec<String> = referrals.iter().map(|referral| referral.id.to_string()).collect();
+    for chunk in ids.chunks(REFERRALS_PER_QUERY) {
+        let list = placeholders(1, chunk.len());
+        let sql = format!(
+            "SELECT st.referral_id, st.status, st.step_on, st.reason, st.account_id, a.display_name, \
+             st.organization_id, st.recorded_at \
+             FROM referral_steps st LEFT JOIN accounts a ON a.id = st.account_id \
+             WHERE st.referral_id IN ({list}) ORDER BY st.recorded_at, st.id"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut **tx).await.map_err(map_sqlx)? {
+            let Some(&n) = position.get(&get::<String>(&row, "referral_id")?) else { continue };
+            referrals[n].steps.push(StepRecord {
+                status: status_from(&get::<String>(&row, "status")?)?,
+                on: parse_date(&get::<String>(&row, "step_on")?)?,
+                reason: get(&row, "reason")?,
+                account: get(&row, "account_id")?,
+                account_name: get(&row, "display_name")?,
+                organization: opt_parse(get(&row, "organization_id")?, "organization id")?,
+                recorded_at: timestamp(get(&row, "recorded_at")?)?,
+            });
+        }
+        let sql = format!(
+            "SELECT c.referral_id, c.id, c.contact_on, c.kind, c.note, c.account_id, a.display_name, c.recorded_at \
+             FROM referral_contacts c LEFT JOIN accounts a ON a.id = c.account_id \
+             WHERE c.referral_id IN ({list}) ORDER BY c.contact_on, c.recorded_at"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut **tx).await.map_err(map_sqlx)? {
+            let Some(&n) = position.get(&get::<String>(&row, "referral_id")?) else { continue };
+            referrals[n].contacts.push(ContactRecord {
+                id: get(&row, "id")?,
+                on: parse_date(&get::<String>(&row, "contact_on")?)?,
+                kind: ContactKind::from_code(&get::<String>(&row, "kind")?).ok_or_else(|| corrupt("contact kind"))?,
+                note: get(&row, "note")?,
+                account: get(&row, "account_id")?,
+                account_name: get(&row, "display_name")?,
+                recorded_at: timestamp(get(&row, "recorded_at")?)?,
+            });
+        }
     }
     Ok(())
 }
@@ -377,6 +394,35 @@ pub async fn get_one(tx: &mut Tx, grant: &PersonGrant, id: ReferralId) -> Result
     let mut referral = from_row(&row)?;
     fill(tx, &mut referral).await?;
     Ok(referral)
+}
+
+/// [`get_one`] for many referrals, each with the grant for its person; in the order given.
+pub async fn get_many(tx: &mut Tx, wanted: &[(PersonGrant, ReferralId)]) -> Result<Vec<Referral>, Error> {
+    for (grant, _) in wanted {
+        require(grant, reads(DataCategory::ReferralsDecisions))?;
+    }
+    let mut found: std::collections::HashMap<ReferralId, Referral> = std::collections::HashMap::new();
+    for chunk in wanted.chunks(REFERRALS_PER_QUERY) {
+        let sql = format!("{SELECT} WHERE r.id IN ({})", placeholders(1, chunk.len()));
+        let mut query = sqlx::query(&sql);
+        for (_, id) in chunk {
+            query = query.bind(id.to_string());
+        }
+        for row in query.fetch_all(&mut **tx).await.map_err(map_sqlx)? {
+            let referral = from_row(&row)?;
+            found.insert(referral.id, referral);
+        }
+    }
+    let mut referrals = Vec::with_capacity(wanted.len());
+    for (grant, id) in wanted {
+        // Each referral must be about the person its grant is for.
+        match found.remove(id) {
+            Some(referral) if referral.person == grant.person() => referrals.push(referral),
+            _ => return Err(Error::NotFound { what: "referral" }),
+        }
+    }
+    fill_many(tx, &mut referrals).await?;
+    Ok(referrals)
 }
 
 /// Records a step if the referral is still at `expected_version`; `episode` is the episode
