@@ -21,6 +21,10 @@
 //! count it rests on is hidden (or, for the median, rests on fewer than five referrals). The
 //! persons with and without a plan are published as one row whose total is the persons served,
 //! so when either is small both are hidden, and the share with them.
+//!
+//! A suppressed dashboard also covers **whole calendar months that have ended** (see
+//! [`dashboard_period`]): were the period free by the day, two periods a day apart would give
+//! away that day's small counts by subtraction of their published sums.
 
 use std::collections::BTreeMap;
 
@@ -37,7 +41,7 @@ use los_core::suppression::{self, Cell, SMALL_CELL_MIN};
 use los_core::tally::{Counter, return_rate};
 use los_core::{Error, Reason};
 use los_store::services::ServiceOwner;
-use los_store::{Tx, audit, dashboards as store, housing, map_sqlx, tallies};
+use los_store::{Tx, dashboards as store, housing, tallies};
 
 use crate::{App, RequestContext};
 
@@ -45,6 +49,9 @@ use crate::{App, RequestContext};
 pub const MAX_DASHBOARD_DAYS: i64 = 3 * 366;
 /// The period a dashboard shows when none is asked for: the year up to today.
 pub const DEFAULT_DASHBOARD_DAYS: i64 = 365;
+/// The period a suppressed dashboard shows when none is asked for: the twelve months up to and
+/// including the last month that has ended.
+pub const DEFAULT_DASHBOARD_MONTHS: i64 = 12;
 
 /// What a dashboard is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +140,9 @@ pub struct Dashboard {
     pub previous_to: Date,
     /// Small counts are hidden.
     pub suppressed: bool,
+    /// The period (and the previous one) was widened to whole calendar months that have ended,
+    /// as it always is when small counts are hidden (see [`dashboard_period`]).
+    pub whole_months: bool,
     pub services: usize,
     pub units: usize,
     pub current: Figures,
@@ -182,6 +192,78 @@ fn parse_period_or(from: &str, to: &str, today: Date, default_days: i64, max_day
         (Some(from), Some(to)) => Ok((from, to)),
         _ => Err(Error::Internal),
     }
+}
+
+/// A dashboard's period and the period of the same length just before it, which it is compared
+/// with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+    pub previous_from: Date,
+    pub previous_to: Date,
+    /// Both periods are whole calendar months that have ended.
+    pub whole_months: bool,
+}
+
+/// The period of a dashboard asked for as `from`..=`to` (raw fields), and the previous period.
+///
+/// The input is first checked as [`parse_period`] checks it (a bad date, an end after today, an
+/// end before the start or a period over [`MAX_DASHBOARD_DAYS`] are refused with the field and
+/// the reason). Then, if `whole_months` (the dashboard is suppressed), the period is widened or
+/// narrowed to whole calendar months that have ended, so that two periods differing by a day
+/// give the same figures:
+/// - `from` moves back to the first day of its month; left empty, the period is the
+///   [`DEFAULT_DASHBOARD_MONTHS`] months ending with `to`'s;
+/// - `to` moves on to the last day of its month if that day is before today, otherwise (the
+///   month has not ended) back to the last day of the month before; left empty, it is today, so
+///   the last day of the last month that has ended;
+/// - if `to` then lies before `from` (both were in this month), the period is the last month
+///   that has ended;
+/// - were it now longer than [`MAX_DASHBOARD_DAYS`], its first months are left out;
+/// - the previous period is the same number of whole months just before.
+///
+/// Otherwise the period is the days asked for, and the previous one the same number of days just
+/// before.
+pub fn dashboard_period(from: &str, to: &str, today: Date, whole_months: bool) -> Result<Period, Error> {
+    let (first, last) = parse_period(from, to, today, MAX_DASHBOARD_DAYS)?;
+    if !whole_months {
+        let previous_to = minus_days(first, 1);
+        let previous_from = minus_days(previous_to, days_in(first, last) - 1);
+        return Ok(Period { from: first, to: last, previous_from, previous_to, whole_months });
+    }
+    let asked_from = matches!(parse_date("from", from), Ok(Some(_))).then_some(first);
+    let (first, last) = snap_to_whole_months(asked_from, last, today, MAX_DASHBOARD_DAYS);
+    let months = month_number(last) - month_number(first) + 1;
+    let previous_to = minus_days(first, 1);
+    let previous_from = first.checked_sub(months.months()).unwrap_or(first);
+    Ok(Period { from: first, to: last, previous_from, previous_to, whole_months })
+}
+
+/// `from..=to` (already checked) as whole months that have ended; `from` is `None` when not asked
+/// for. See [`dashboard_period`].
+fn snap_to_whole_months(from: Option<Date>, to: Date, today: Date, max_days: i64) -> (Date, Date) {
+    let last_ended = minus_days(today.first_of_month(), 1);
+    let to = if to.last_of_month() < today { to.last_of_month() } else { last_ended };
+    let mut from = match from {
+        Some(from) => from.first_of_month(),
+        None => to.first_of_month().checked_sub((DEFAULT_DASHBOARD_MONTHS - 1).months()).unwrap_or(to.first_of_month()),
+    };
+    if to < from {
+        from = to.first_of_month();
+    }
+    while days_in(from, to) > max_days && from < to.first_of_month() {
+        match from.last_of_month().checked_add(1.day()) {
+            Ok(next) => from = next,
+            Err(_) => break,
+        }
+    }
+    (from, to)
+}
+
+/// Months since year 0, to count the months of a period.
+fn month_number(day: Date) -> i64 {
+    i64::from(day.year()) * 12 + i64::from(day.month())
 }
 
 fn minus_days(day: Date, days: i64) -> Date {
@@ -268,22 +350,20 @@ impl App {
             }
         };
         let today = self.local_today();
-        let (from, to) = parse_period(from, to, today, MAX_DASHBOARD_DAYS)?;
-        let length = days_in(from, to);
-        let previous_to = minus_days(from, 1);
-        let previous_from = minus_days(previous_to, length - 1);
-        let mut tx = self.store.write().await?;
-        let units = housing::units_of_services(&mut tx, &services).await?;
-        let current = compute(&mut tx, &grant, &services, &units, from, to, today, suppressed).await?;
+        let Period { from, to, previous_from, previous_to, whole_months } =
+            dashboard_period(from, to, today, suppressed)?;
+        let mut read = self.store.audited_read().await?;
+        let units = housing::units_of_services(read.tx(), &services).await?;
+        let current = compute(read.tx(), &grant, &services, &units, from, to, today, suppressed).await?;
         let previous =
-            compute(&mut tx, &grant, &services, &units, previous_from, previous_to, today, suppressed).await?;
+            compute(read.tx(), &grant, &services, &units, previous_from, previous_to, today, suppressed).await?;
         let mut charts = current.charts;
         charts.push(plan_chart([(from, to, &current.figures), (previous_from, previous_to, &previous.figures)]));
         let mut event = ctx.event(self.now(), Some(actor), AuditAction::DashboardViewed, AuditOutcome::Success);
         event.subject = Some(format!("{}:{}", scope.code(), scope.id()));
         event.reason = Some(format!("{from}..{to}{}", if suppressed { " suppressed" } else { "" }));
-        audit::append(&mut tx, &event).await?;
-        tx.commit().await.map_err(map_sqlx)?;
+        read.record(event);
+        read.finish(&self.store).await?;
         Ok(Dashboard {
             scope,
             name,
@@ -292,6 +372,7 @@ impl App {
             previous_from,
             previous_to,
             suppressed,
+            whole_months,
             services: services.len(),
             units: units.len(),
             current: current.figures,
@@ -526,6 +607,137 @@ mod tests {
         };
         assert_eq!(errors[0].field, "to");
         assert!(parse_period("2026-11-01", "2026-11-30", today, 10).is_err());
+    }
+
+    /// (from, to, previous_from, previous_to) of a suppressed dashboard's period.
+    fn whole(from: &str, to: &str, today: Date) -> (Date, Date, Date, Date) {
+        let period = dashboard_period(from, to, today, true).unwrap();
+        assert!(period.whole_months);
+        (period.from, period.to, period.previous_from, period.previous_to)
+    }
+
+    fn refused(from: &str, to: &str, today: Date) -> Vec<(String, String)> {
+        let Err(Error::Invalid(errors)) = dashboard_period(from, to, today, true) else {
+            panic!("{from}..{to} is refused")
+        };
+        errors.iter().map(|e| (e.field.to_string(), e.reason.code().to_string())).collect()
+    }
+
+    #[test]
+    fn suppressed_periods_are_whole_months_at_the_boundaries() {
+        let today = date(2026, 3, 2);
+        // Whole months stay as they are; the previous period is as many months just before.
+        assert_eq!(
+            whole("2025-04-01", "2025-06-30", today),
+            (date(2025, 4, 1), date(2025, 6, 30), date(2025, 1, 1), date(2025, 3, 31))
+        );
+        // Days inside months widen to the months they lie in.
+        assert_eq!(
+            whole("2025-04-30", "2025-06-01", today),
+            (date(2025, 4, 1), date(2025, 6, 30), date(2025, 1, 1), date(2025, 3, 31))
+        );
+        // The last month that has ended ends the day before the first of this month.
+        assert_eq!(
+            whole("2026-02-01", "2026-02-28", today),
+            (date(2026, 2, 1), date(2026, 2, 28), date(2026, 1, 1), date(2026, 1, 31))
+        );
+        // Periods a day apart are the same period: nothing to subtract.
+        assert_eq!(whole("2026-01-01", "2026-01-15", today), whole("2026-01-01", "2026-01-16", today));
+        assert_eq!(whole("2026-01-01", "2026-01-16", today), whole("2026-01-02", "2026-01-16", today));
+        assert_eq!(whole("2026-01-01", "2026-01-15", today).1, date(2026, 1, 31));
+    }
+
+    #[test]
+    fn suppressed_periods_leave_out_the_month_not_yet_ended() {
+        let today = date(2026, 3, 17);
+        // Up to today in mid-month: up to the end of February.
+        let up_to_february = (date(2026, 1, 1), date(2026, 2, 28), date(2025, 11, 1), date(2025, 12, 31));
+        assert_eq!(whole("2026-01-10", "2026-03-17", today), up_to_february);
+        assert_eq!(whole("2026-01-10", "", today), up_to_february);
+        assert_eq!(whole("2026-01-10", "2026-03-01", today), up_to_february);
+        // Both days in this month: the last month that has ended.
+        let february = (date(2026, 2, 1), date(2026, 2, 28), date(2026, 1, 1), date(2026, 1, 31));
+        assert_eq!(whole("2026-03-02", "2026-03-10", today), february);
+        assert_eq!(whole("2026-03-17", "2026-03-17", today), february);
+        // On the first of a month the month before has ended.
+        assert_eq!(whole("2026-02-01", "2026-03-01", date(2026, 3, 1)), february);
+        // On the last day of a month it has not.
+        assert_eq!(
+            whole("2026-02-01", "2026-02-28", date(2026, 2, 28)),
+            (date(2026, 1, 1), date(2026, 1, 31), date(2025, 12, 1), date(2025, 12, 31))
+        );
+        // Nothing asked for: the twelve months ending with the last month that has ended.
+        assert_eq!(
+            whole("", "", date(2026, 3, 2)),
+            (date(2025, 3, 1), date(2026, 2, 28), date(2024, 3, 1), date(2025, 2, 28))
+        );
+        assert_eq!(
+            whole("", "2025-06-15", today),
+            (date(2024, 7, 1), date(2025, 6, 30), date(2023, 7, 1), date(2024, 6, 30))
+        );
+    }
+
+    #[test]
+    fn suppressed_periods_in_a_leap_february() {
+        let february = (date(2024, 2, 1), date(2024, 2, 29), date(2024, 1, 1), date(2024, 1, 31));
+        assert_eq!(whole("2024-02-10", "2024-02-20", date(2024, 3, 5)), february);
+        assert_eq!(whole("2024-02-29", "2024-02-29", date(2024, 3, 1)), february);
+        // On the leap day itself February has not ended.
+        assert_eq!(
+            whole("2024-02-01", "2024-02-29", date(2024, 2, 29)),
+            (date(2024, 1, 1), date(2024, 1, 31), date(2023, 12, 1), date(2023, 12, 31))
+        );
+        // March 2024 is compared with the leap February, one month.
+        assert_eq!(
+            whole("2024-03-01", "2024-03-31", date(2026, 3, 2)),
+            (date(2024, 3, 1), date(2024, 3, 31), date(2024, 2, 1), date(2024, 2, 29))
+        );
+    }
+
+    #[test]
+    fn the_previous_period_of_three_months_crosses_the_year() {
+        assert_eq!(
+            whole("2026-01-05", "2026-03-31", date(2026, 4, 10)),
+            (date(2026, 1, 1), date(2026, 3, 31), date(2025, 10, 1), date(2025, 12, 31))
+        );
+        assert_eq!(
+            whole("2025-12-20", "2026-02-03", date(2026, 4, 10)),
+            (date(2025, 12, 1), date(2026, 2, 28), date(2025, 9, 1), date(2025, 11, 30))
+        );
+    }
+
+    #[test]
+    fn suppressed_periods_check_the_input_before_widening_it() {
+        let today = date(2026, 3, 17);
+        // Refused as asked, though whole months would make them valid.
+        assert_eq!(refused("2026-03-01", "2026-03-18", today), [("to".to_string(), "in-future".to_string())]);
+        assert_eq!(refused("2026-02-10", "2026-02-05", today), [("to".to_string(), "ends-before-start".to_string())]);
+        assert_eq!(refused("2026-02-1", "2026-02-05", today), [("from".to_string(), "invalid-format".to_string())]);
+        assert_eq!(refused("2023-01-01", "2026-03-01", today), [("from".to_string(), "not-allowed".to_string())]);
+        // A period of at most the longest, widened past it, loses its first month.
+        let (from, to, previous_from, previous_to) = whole("2023-03-31", "2026-03-31", date(2026, 4, 10));
+        assert_eq!((from, to), (date(2023, 4, 1), date(2026, 3, 31)));
+        assert!(days_in(from, to) <= MAX_DASHBOARD_DAYS);
+        assert_eq!((previous_from, previous_to), (date(2020, 4, 1), date(2023, 3, 31)));
+    }
+
+    #[test]
+    fn unsuppressed_periods_are_the_days_asked_for() {
+        let today = date(2026, 3, 2);
+        let period = dashboard_period("2026-01-01", "2026-01-15", today, false).unwrap();
+        assert_eq!(
+            period,
+            Period {
+                from: date(2026, 1, 1),
+                to: date(2026, 1, 15),
+                previous_from: date(2025, 12, 17),
+                previous_to: date(2025, 12, 31),
+                whole_months: false,
+            }
+        );
+        let period = dashboard_period("", "", today, false).unwrap();
+        assert_eq!((period.from, period.to), (date(2025, 3, 3), today));
+        assert_eq!((period.previous_from, period.previous_to), (date(2024, 3, 3), date(2025, 3, 2)));
     }
 
     #[test]

@@ -1092,6 +1092,7 @@ audit-action-tallies_viewed = Tallies viewed
 audit-action-dashboard_viewed = Dashboard viewed
 dashboard-title = Key figures
 dashboard-suppressed = Counts from 1 to 4 are hidden (shown as “.”), and other counts are hidden where they could otherwise be worked out from the totals.
+dashboard-whole-months = The figures are protected, so the period covers whole months that have ended: { $from } – { $to }.
 dashboard-show = Show
 dashboard-figures = Figures for the period
 dashboard-figure = Figure

@@ -1092,6 +1092,7 @@ audit-action-tallies_viewed = Dagstall vist
 audit-action-dashboard_viewed = Nøkkeltall vist
 dashboard-title = Nøkkeltall
 dashboard-suppressed = Tall fra 1 til 4 er skjult (vist som «.»), og andre tall er skjult der de ellers kunne regnes ut fra summene.
+dashboard-whole-months = Tallene er skjermet, så perioden gjelder hele avsluttede måneder: { $from } – { $to }.
 dashboard-show = Vis
 dashboard-figures = Nøkkeltall for perioden
 dashboard-figure = Tall

@@ -1092,6 +1092,7 @@ audit-action-tallies_viewed = Dagsräkningar visade
 audit-action-dashboard_viewed = Nyckeltal visade
 dashboard-title = Nyckeltal
 dashboard-suppressed = Tal från 1 till 4 är dolda (visas som ”.”), och andra tal är dolda där de annars kunde räknas fram ur summorna.
+dashboard-whole-months = Talen är skyddade, så perioden gäller hela avslutade månader: { $from } – { $to }.
 dashboard-show = Visa
 dashboard-figures = Nyckeltal för perioden
 dashboard-figure = Tal

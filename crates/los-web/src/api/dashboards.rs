@@ -1,5 +1,7 @@
 //! Dashboards of a service, a municipality or a region, and each chart's data as CSV. Counts
-//! are `null` where they are suppressed; `suppressed` says whether small counts were hidden.
+//! are `null` where they are suppressed; `suppressed` says whether small counts were hidden, and
+//! `whole_months` that the period asked for was then widened to whole calendar months that have
+//! ended (so that two periods a day apart cannot be subtracted to reveal a day's small counts).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -128,12 +130,20 @@ pub struct DashboardOut {
     pub scope: String,
     pub id: String,
     pub name: String,
+    /// The first day of the period shown (for a suppressed dashboard, the first of a month).
     pub from: String,
+    /// The last day of the period shown (for a suppressed dashboard, the last day of a month that
+    /// has ended).
     pub to: String,
     pub previous_from: String,
     pub previous_to: String,
     /// Counts from 1 to 4 and those that would give them away are `null`.
     pub suppressed: bool,
+    /// The period asked for was made whole calendar months that have ended: `from` moved to the
+    /// first of its month, `to` to the last day of its month, or of the month before if its own
+    /// has not ended; the previous period is as many whole months just before. Always so when
+    /// `suppressed`; otherwise `false` and the period is the days asked for.
+    pub whole_months: bool,
     pub services: usize,
     pub housing_units: usize,
     pub current: FiguresOut,
@@ -152,6 +162,7 @@ impl From<&Dashboard> for DashboardOut {
             previous_from: d.previous_from.to_string(),
             previous_to: d.previous_to.to_string(),
             suppressed: d.suppressed,
+            whole_months: d.whole_months,
             services: d.services,
             housing_units: d.units,
             current: FiguresOut::from(&d.current),
@@ -186,6 +197,8 @@ async fn load(
 }
 
 /// The service's dashboard for `from..=to` (the last year by default) and the period before it.
+/// For an analyst small counts are suppressed and the period is made whole months that have ended
+/// (the last twelve by default; see `whole_months`).
 #[utoipa::path(get, path = "/api/v1/services/{id}/dashboard", tag = "dashboards", security(("bearer" = [])),
     params(("id" = String, Path, description = "Service id"),
         ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD"),
@@ -204,7 +217,8 @@ pub async fn service(
     Ok(Json(DashboardOut::from(&load(&state, &ctx, &caller, scope, &query).await?)))
 }
 
-/// The municipality's dashboard (its own services), always with small counts suppressed.
+/// The municipality's dashboard (its own services), always with small counts suppressed and the
+/// period made whole months that have ended (the last twelve by default; see `whole_months`).
 #[utoipa::path(get, path = "/api/v1/municipalities/{id}/dashboard", tag = "dashboards", security(("bearer" = [])),
     params(("id" = String, Path, description = "Municipality id"),
         ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD"),
@@ -223,7 +237,8 @@ pub async fn municipality(
     Ok(Json(DashboardOut::from(&load(&state, &ctx, &caller, scope, &query).await?)))
 }
 
-/// The region's dashboard (its services and its members'), always with small counts suppressed.
+/// The region's dashboard (its services and its members'), always with small counts suppressed
+/// and the period made whole months that have ended (the last twelve by default).
 #[utoipa::path(get, path = "/api/v1/regions/{id}/dashboard", tag = "dashboards", security(("bearer" = [])),
     params(("id" = String, Path, description = "Region id"),
         ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD"),

@@ -648,6 +648,8 @@ struct DashboardPage {
     to: String,
     previous: String,
     suppressed: bool,
+    /// Why the period shown is whole months, when it was made so.
+    whole_months_note: Option<String>,
     figures: Vec<FigureRow>,
     charts: Vec<ChartView>,
     period: Values,
@@ -834,6 +836,9 @@ fn dashboard_page(
         to: d.to.to_string(),
         previous: format!("{} – {}", d.previous_from, d.previous_to),
         suppressed: d.suppressed,
+        whole_months_note: d
+            .whole_months
+            .then(|| tr.t_args("dashboard-whole-months", &[("from", d.from.to_string()), ("to", d.to.to_string())])),
         figures: figure_rows(tr, &d.current, &d.previous),
         charts: d.charts.iter().map(|c| chart_view(tr, c, &base, &query)).collect(),
         period,

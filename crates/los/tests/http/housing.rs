@@ -293,7 +293,7 @@ async fn housing_flow(server: &TestServer) {
     // Nights and occupancy in the leap February: 3 + 2 nights of (2 + 1 beds) × 29 nights.
     let shelter = format!("/api/v1/services/{}", w.shelter);
     let february = dashboard(server, &w.a_leader.token, &shelter, "2024-02-01", "2024-02-29").await;
-    assert_eq!(february["suppressed"], false);
+    assert_eq!((february["suppressed"].as_bool(), february["whole_months"].as_bool()), (Some(false), Some(false)));
     assert_eq!(
         (february["current"]["nights"].as_u64(), february["current"]["available_nights"].as_i64()),
         (Some(5), Some(87))
@@ -318,6 +318,18 @@ async fn housing_flow(server: &TestServer) {
     assert!(analyst_march["current"]["nights"].is_null() && analyst_march["current"]["occupancy"].is_null());
     assert!(analyst_march["current"]["persons_served"].is_null());
     assert_eq!(analyst_march["previous"]["nights"], 5);
+    // March is a whole month that has ended, so the analyst's period is the one asked for; it is
+    // compared with the whole month before (the leader's with the 31 days before).
+    assert_eq!(
+        (
+            analyst_march["whole_months"].as_bool(),
+            analyst_march["from"].as_str(),
+            analyst_march["to"].as_str(),
+            analyst_march["previous_from"].as_str(),
+            analyst_march["previous_to"].as_str()
+        ),
+        (Some(true), Some("2024-03-01"), Some("2024-03-31"), Some("2024-02-01"), Some("2024-02-29"))
+    );
     // A unit is changed with If-Match: a stale or missing version is refused.
     let unit_path = format!("/api/v1/housing-units/{room}");
     let body = json!({"name": "Natthjem – rom 1", "unit_type": "night_shelter", "capacity": 3});
@@ -511,7 +523,8 @@ async fn tallies_flow(server: &TestServer) {
         "2024-03-31",
     )
     .await;
-    assert_eq!(area["suppressed"], true);
+    assert_eq!((area["suppressed"].as_bool(), area["whole_months"].as_bool()), (Some(true), Some(true)));
+    assert_eq!((area["from"].as_str(), area["to"].as_str()), (Some("2024-02-01"), Some("2024-03-31")));
     assert_eq!(area["current"]["syringes_out"], 202);
     // So is the region's, which holds its members' services.
     let skien = json_ok(
@@ -644,12 +657,18 @@ async fn plans_flow(server: &TestServer) {
     // one would be a small count (8 − 6), the period before the 4 with one is.
     let analyst = dashboard(server, &w.a_analyst.token, &follow_up, from, to).await;
     assert_eq!(analyst["suppressed"], true);
+    // January and February are whole months that have ended: the analyst's period is the one
+    // asked for, and the previous one the two whole months before it (not the leader's 59 days).
+    assert_eq!(
+        (analyst["whole_months"].as_bool(), analyst["previous_from"].as_str(), analyst["previous_to"].as_str()),
+        (Some(true), Some("2025-11-01"), Some("2025-12-31"))
+    );
     assert_eq!(plan_figures(&analyst, "current"), (Some(8), None, None));
     assert_eq!(plan_figures(&analyst, "previous"), (Some(6), None, None));
     assert!(analyst["current"]["persons_with_plan"].is_null() && analyst["current"]["plan_share"].is_null());
     assert_eq!(
         chart_csv(server, &w.a_analyst.token, &follow_up, "persons-with-plan", from, to).await,
-        "period,with_plan,without_plan,total\n2026-01-01/2026-02-28,.,.,8\n2025-11-03/2025-12-31,.,.,6\n"
+        "period,with_plan,without_plan,total\n2026-01-01/2026-02-28,.,.,8\n2025-11-01/2025-12-31,.,.,6\n"
     );
     // The municipality's page (its three services) counts the person served elsewhere too:
     // 7 of 9, the 2 without a plan hidden.
@@ -668,7 +687,7 @@ async fn plans_flow(server: &TestServer) {
     assert_eq!(plan_figures(&area, "current"), (Some(9), Some(9), Some(1.0)));
     assert_eq!(
         chart_csv(server, &w.a_analyst.token, &municipality, "persons-with-plan", from, to).await,
-        "period,with_plan,without_plan,total\n2026-01-01/2026-02-28,9,0,9\n2025-11-03/2025-12-31,6,0,6\n"
+        "period,with_plan,without_plan,total\n2026-01-01/2026-02-28,9,0,9\n2025-11-01/2025-12-31,6,0,6\n"
     );
 }
 both_backends!(dashboard_share_of_persons_with_a_plan, plans_flow);
@@ -715,6 +734,139 @@ async fn lar_flow(server: &TestServer) {
     assert_eq!(lar(&analyst), (Some(13), Some(8)));
 }
 both_backends!(dashboard_hides_lar_clients_with_a_small_count_of_others, lar_flow);
+
+/// The figures, the period and the flag of a dashboard, each as the API gave it.
+fn period_of(dashboard: &Value) -> (String, String, String, String, Option<bool>) {
+    let text = |key: &str| dashboard[key].as_str().unwrap_or_default().to_string();
+    (text("from"), text("to"), text("previous_from"), text("previous_to"), dashboard["whole_months"].as_bool())
+}
+
+fn period(
+    from: &str,
+    to: &str,
+    previous_from: &str,
+    previous_to: &str,
+    whole: bool,
+) -> (String, String, String, String, Option<bool>) {
+    (from.into(), to.into(), previous_from.into(), previous_to.into(), Some(whole))
+}
+
+/// (persons served, visits, syringes out) of a period of a dashboard.
+fn additive(dashboard: &Value, which: &str) -> (Option<u64>, Option<u64>, Option<u64>) {
+    let f = &dashboard[which];
+    (f["persons_served"].as_u64(), f["visits"].as_u64(), f["syringes_out"].as_u64())
+}
+
+async fn whole_months_flow(server: &TestServer) {
+    // Today is 2 March 2026: February is the last month that has ended.
+    let w = world(server).await;
+    let service = format!("/api/v1/services/{}", w.low_threshold);
+    let municipality = format!("/api/v1/municipalities/{}", w.municipality);
+    json_ok(
+        send(
+            server,
+            &w.a_leader.token,
+            Method::PUT,
+            &format!("{service}/tally-counters"),
+            Some(json!({"counters": ["visits", "syringes_out", "syringes_returned"]})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // Six persons served since 2024 and a seventh from 16 January; 20 visits on 10 January and 3
+    // on the 16th; 10 visits on 20 December.
+    for n in 1..=6 {
+        person_at(server, &w, n, &w.low_threshold.clone(), "2024-01-01").await;
+    }
+    person_at(server, &w, 7, &w.low_threshold.clone(), "2026-01-16").await;
+    for (day, visits, out) in [("2025-12-20", 10, 40), ("2026-01-10", 20, 30), ("2026-01-16", 3, 2)] {
+        let body = json!({"day": day, "counts": {"visits": visits, "syringes_out": out, "syringes_returned": 0}});
+        json_ok(tally(server, &w.a_case.token, &w, body).await, 201).await;
+    }
+
+    // The service's own staff get the days they ask for: two periods a day apart differ by the
+    // 16th's one person, 3 visits and 2 syringes.
+    let leader_15 = dashboard(server, &w.a_leader.token, &service, "2026-01-01", "2026-01-15").await;
+    let leader_16 = dashboard(server, &w.a_leader.token, &service, "2026-01-01", "2026-01-16").await;
+    assert_eq!(leader_15["suppressed"], false);
+    assert_eq!(period_of(&leader_15), period("2026-01-01", "2026-01-15", "2025-12-17", "2025-12-31", false));
+    assert_eq!(period_of(&leader_16), period("2026-01-01", "2026-01-16", "2025-12-16", "2025-12-31", false));
+    assert_eq!(additive(&leader_15, "current"), (Some(6), Some(20), Some(30)));
+    assert_eq!(additive(&leader_16, "current"), (Some(7), Some(23), Some(32)));
+    assert_eq!(additive(&leader_16, "previous"), (Some(6), Some(10), Some(40)));
+
+    // The analyst asking for the same two periods gets the whole of January both times, compared
+    // with the whole of December: the same answer, so nothing is left to subtract.
+    let analyst_15 = dashboard(server, &w.a_analyst.token, &service, "2026-01-01", "2026-01-15").await;
+    let analyst_16 = dashboard(server, &w.a_analyst.token, &service, "2026-01-01", "2026-01-16").await;
+    assert_eq!(analyst_15["suppressed"], true);
+    assert_eq!(period_of(&analyst_15), period("2026-01-01", "2026-01-31", "2025-12-01", "2025-12-31", true));
+    assert_eq!(analyst_15, analyst_16, "identical figures, charts and periods");
+    assert_eq!(additive(&analyst_15, "current"), (Some(7), Some(23), Some(32)));
+    assert_eq!(additive(&analyst_15, "previous"), (Some(6), Some(10), Some(40)));
+    let later_start = dashboard(server, &w.a_analyst.token, &service, "2026-01-02", "2026-01-16").await;
+    assert_eq!(analyst_15, later_start, "moving the first day changes nothing either");
+    // The CSV downloads are written for the same period.
+    let mut downloads = Vec::new();
+    for to in ["2026-01-15", "2026-01-16"] {
+        let response = send(
+            server,
+            &w.a_analyst.token,
+            Method::GET,
+            &format!("{service}/dashboard/charts/visits-by-month?from=2026-01-01&to={to}"),
+            None,
+        )
+        .await;
+        assert_eq!(response.status(), 200);
+        let file = response.headers()["content-disposition"].to_str().unwrap().to_string();
+        downloads.push((file, response.text().await.unwrap()));
+    }
+    assert_eq!(downloads[0], downloads[1]);
+    assert_eq!(
+        downloads[0],
+        (
+            "attachment; filename=\"visits-by-month-2026-01-01-2026-01-31.csv\"".to_string(),
+            "month,visits\n2026-01,23\ntotal,23\n".to_string()
+        )
+    );
+
+    // The month that has not ended is left out: both days in March give February, compared with
+    // January; a period up to today ends with February.
+    let march = dashboard(server, &w.a_analyst.token, &service, "2026-03-01", "2026-03-02").await;
+    assert_eq!(period_of(&march), period("2026-02-01", "2026-02-28", "2026-01-01", "2026-01-31", true));
+    assert_eq!(additive(&march, "previous"), (Some(7), Some(23), Some(32)));
+    let up_to_today = dashboard(server, &w.a_analyst.token, &service, "2025-12-15", "2026-03-02").await;
+    assert_eq!(period_of(&up_to_today), period("2025-12-01", "2026-02-28", "2025-09-01", "2025-11-30", true));
+    // Nothing asked for: the twelve months up to February, and the twelve before.
+    let default =
+        json_ok(send(server, &w.a_analyst.token, Method::GET, &format!("{service}/dashboard"), None).await, 200).await;
+    assert_eq!(period_of(&default), period("2025-03-01", "2026-02-28", "2024-03-01", "2025-02-28", true));
+    // The municipality's page is suppressed for the leader too, so it is whole months as well.
+    let area = dashboard(server, &w.a_leader.token, &municipality, "2026-01-01", "2026-01-15").await;
+    assert_eq!(period_of(&area), period("2026-01-01", "2026-01-31", "2025-12-01", "2025-12-31", true));
+    assert_eq!(additive(&area, "current"), (Some(7), Some(23), Some(32)));
+
+    // Bad input is still refused as asked, though whole months would have made something of it.
+    for (from, to, expected) in [
+        ("2026-01-16", "2026-01-15", ("to", "ends-before-start")),
+        ("2026-03-01", "2026-03-03", ("to", "in-future")),
+        ("2026-1-01", "2026-01-15", ("from", "invalid-format")),
+        ("2022-01-01", "2026-01-31", ("from", "not-allowed")),
+    ] {
+        let path = format!("{service}/dashboard?from={from}&to={to}");
+        let problem = json_ok(send(server, &w.a_analyst.token, Method::GET, &path, None).await, 422).await;
+        assert_eq!(field_errors(&problem), vec![(expected.0.to_string(), expected.1.to_string())], "{from}..{to}");
+    }
+
+    // The flag is part of the published API.
+    let doc: Value =
+        server.bare_client().get(server.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let schema = &doc["components"]["schemas"]["DashboardOut"];
+    assert_eq!(schema["properties"]["whole_months"]["type"], "boolean");
+    assert!(schema["required"].as_array().unwrap().iter().any(|r| r == "whole_months"));
+}
+both_backends!(suppressed_dashboard_periods_are_whole_months_so_no_day_can_be_subtracted, whole_months_flow);
 
 async fn housing_consent_only(server: &TestServer) {
     let w = world(server).await;

@@ -197,6 +197,9 @@ async fn pages(server: &TestServer) {
             && html.contains("<desc id=\"chart-syringes-by-month-desc\">")
     );
     assert!(html.contains("Sprøyter delt ut") && !html.contains("data-testid=\"suppressed-note\""));
+    // The leader's period is the days asked for, 1 March included.
+    assert!(!html.contains("data-testid=\"whole-months-note\""));
+    assert!(html.contains("value=\"2026-03-01\""), "the period asked for stays in the form");
     let csv =
         leader_client
             .get(server.url(&format!(
@@ -210,17 +213,39 @@ async fn pages(server: &TestServer) {
         csv.text().await.unwrap(),
         "month,syringes_out,syringes_returned\n2026-02,0,0\n2026-03,45,30\ntotal,45,30\n"
     );
-    // The analyst sees the same page with small counts hidden: 12 visits are shown, the
-    // single-day waiting list of 0 too, nothing from 1 to 4.
+    // The analyst sees the same page with small counts hidden, over whole months that have
+    // ended: February only, since March has not ended (its 45 syringes are left out). The page
+    // says so next to the period form, which shows the period used.
     let analyst_client = server.signed_in(&analyst).await;
     let (status, html) = get(&analyst_client, server, &dashboard).await;
     assert_eq!(status, 200);
     assert!(html.contains("data-testid=\"suppressed-note\""));
+    assert!(
+        html.contains(
+            "<p class=\"ds-paragraph\" data-testid=\"whole-months-note\">Tallene er skjermet, så perioden gjelder \
+             hele avsluttede måneder: 2026-02-01 – 2026-02-28.</p>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("value=\"2026-02-28\"") && !html.contains("value=\"2026-03-01\""));
+    assert!(html.contains("/syringes-by-month/csv?from=2026-02-01&#38;to=2026-02-28"), "{html}");
+    let csv =
+        analyst_client
+            .get(server.url(&format!(
+                "/services/{low_threshold}/dashboard/syringes-by-month/csv?from=2026-02-01&to=2026-03-01"
+            )))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.text().await.unwrap(), "month,syringes_out,syringes_returned\n2026-02,0,0\ntotal,0,0\n");
     // The municipality's dashboard is suppressed for everyone; caseworkers are refused.
     let area = format!("/municipalities/{}/dashboard", municipality["id"].as_str().unwrap());
     let (status, html) = get(&leader_client, server, &area).await;
     assert_eq!(status, 200);
     assert!(html.contains("data-testid=\"suppressed-note\""));
+    // With no period asked for, the twelve months up to February.
+    assert!(html.contains("hele avsluttede måneder: 2025-03-01 – 2026-02-28."), "{html}");
     let (status, _) = get(&kari_client, server, &area).await;
     assert_eq!(status, 403);
 }
