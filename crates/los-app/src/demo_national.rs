@@ -62,7 +62,7 @@ impl NationalScale {
     pub const SMALL: NationalScale = NationalScale {
         municipalities: 12,
         municipalities_per_region: 5,
-        services_per_municipality: 6,
+        services_per_municipality: 10,
         persons: 600,
         referrals_per_person: 5,
         decisions_per_person: 10,
@@ -87,6 +87,9 @@ pub struct NationalFigures {
     pub decisions: usize,
     pub plans: usize,
     pub audit_events: usize,
+    pub housing_units: usize,
+    pub stays: usize,
+    pub tally_entries: usize,
     pub seconds: u64,
 }
 
@@ -158,16 +161,28 @@ struct Municipality {
 }
 
 impl App {
-    /// Builds the national-scale installation on top of the ordinary demo. Refuses an
-    /// installation that already has it.
+    /// Builds the national-scale installation on top of the ordinary demo. An installation
+    /// that already has it only gets what it lacks of the year of housing and tallies (a later
+    /// addition); one that has everything is refused.
     pub async fn load_national_demo(&self, scale: NationalScale, seed: u64) -> Result<NationalFigures, Error> {
         let started = Instant::now();
         self.load_demo().await?;
-        {
+        let already = {
             let mut tx = self.store.read().await?;
-            if los_store::organizations::by_name(&mut tx, MARKER_ORGANIZATION).await?.is_some() {
+            los_store::organizations::by_name(&mut tx, MARKER_ORGANIZATION).await?.is_some()
+        };
+        if already {
+            let housing = self.national_housing_and_tallies(self.now()).await?;
+            if housing == Default::default() {
                 return Err(Error::Conflict { what: "national demo" });
             }
+            return Ok(NationalFigures {
+                housing_units: housing.units,
+                stays: housing.stays,
+                tally_entries: housing.tally_entries,
+                seconds: started.elapsed().as_secs(),
+                ..NationalFigures::default()
+            });
         }
         let mut figures = NationalFigures::default();
         let now = self.now();
@@ -206,6 +221,10 @@ impl App {
                 tracing::info!(persons = first_person, seconds = started.elapsed().as_secs(), "national demo");
             }
         }
+        let housing = self.national_housing_and_tallies(now).await?;
+        figures.housing_units = housing.units;
+        figures.stays = housing.stays;
+        figures.tally_entries = housing.tally_entries;
         figures.seconds = started.elapsed().as_secs();
         Ok(figures)
     }
@@ -866,5 +885,17 @@ mod tests {
         assert_eq!(figures.audit_events, NationalScale::SMALL.persons * NationalScale::SMALL.audit_events_per_person);
         let verified = app.verify_audit_chain().await.unwrap();
         assert!(verified >= figures.audit_events as i64);
+        // Every municipality has a night shelter, a shared house and flats, and a year of tallies at
+        // two services; a second run adds nothing and is refused.
+        let municipalities = NationalScale::SMALL.municipalities;
+        assert_eq!(figures.housing_units, municipalities * 3);
+        assert_eq!(figures.tally_entries, municipalities * 2 * 365);
+        // Ten beds over a year of stays of at most 14 nights with at most 3 nights between them.
+        const SHELTER_STAYS_AT_LEAST: usize = 10 * 365 / 17;
+        assert!(figures.stays > municipalities * SHELTER_STAYS_AT_LEAST, "{}", figures.stays);
+        assert!(matches!(
+            app.load_national_demo(NationalScale::SMALL, 3).await,
+            Err(Error::Conflict { what: "national demo" })
+        ));
     }
 }

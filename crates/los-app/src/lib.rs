@@ -10,6 +10,7 @@ pub mod decisions;
 pub mod demo;
 mod demo_decisions;
 pub mod demo_national;
+mod demo_national_housing;
 mod demo_persons;
 mod demo_plans;
 mod demo_referrals;

@@ -819,21 +819,24 @@ impl App {
         let candidates = store::search_candidates(read.tx(), &grant, &query, SEARCH_LIMIT * 4).await?;
         let today = self.local_today();
         let now = self.now();
-        let mut hits = Vec::new();
+        let all_relations =
+            store::relations_of_many(read.tx(), &candidates, actor.account, actor.organization, today, now).await?;
+        let mut allowed = Vec::new();
         for id in candidates {
-            if hits.len() as i64 >= SEARCH_LIMIT {
+            if allowed.len() as i64 >= SEARCH_LIMIT {
                 break;
             }
-            let relations = store::relations(read.tx(), id, actor.account, actor.organization, today, now).await?;
+            let Some(relations) = all_relations.get(&id) else { continue };
             let action = PersonAction::Read(DataCategory::IdentityContact);
-            if let Ok(person_grant) = policy::authorize_person(actor, id, action, &relations) {
-                hits.push(store::summary(read.tx(), &person_grant).await?);
+            if let Ok(person_grant) = policy::authorize_person(actor, id, action, relations) {
                 let mut event = ctx.event(now, Some(actor), AuditAction::PersonsSearched, AuditOutcome::Success);
                 event.person = Some(id);
                 event.reason = Some(format!("search:{} ({})", query_kind(&query), person_grant.basis().code()));
                 read.record(event);
+                allowed.push(person_grant);
             }
         }
+        let hits = store::summaries(read.tx(), &allowed).await?;
         let mut event = ctx.event(now, Some(actor), AuditAction::PersonsSearched, AuditOutcome::Success);
         event.subject = Some(format!("hits={}", hits.len()));
         event.reason = Some(format!("search:{}", query_kind(&query)));

@@ -128,3 +128,47 @@ pub async fn person_identifiers(tx: &mut Tx) -> Result<Vec<String>, Error> {
         .map_err(map_sqlx)?;
     rows.iter().map(|row| get(row, "identifier")).collect()
 }
+
+/// Up to `limit` persons with an episode at any of `services`, in id order: for bulk data that
+/// hangs on persons already there (stays, tallies).
+pub async fn persons_with_episode_at(tx: &mut Tx, services: &[String], limit: i64) -> Result<Vec<String>, Error> {
+    if services.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT DISTINCT person_id FROM episodes WHERE service_id IN ({}) ORDER BY person_id LIMIT {limit}",
+        crate::util::placeholders(1, services.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for service in services {
+        query = query.bind(service);
+    }
+    let rows = query.fetch_all(&mut **tx).await.map_err(map_sqlx)?;
+    rows.iter().map(|row| get(row, "person_id")).collect()
+}
+
+/// Whether `service` has a housing unit called `name` (bulk loaders use it to skip what an
+/// earlier, interrupted run already wrote).
+pub async fn unit_exists(tx: &mut Tx, service: &str, name: &str) -> Result<bool, Error> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM housing_units WHERE service_id = $1 AND name = $2")
+        .bind(service)
+        .bind(name)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(map_sqlx)?;
+    Ok(get::<i64>(&row, "n")? > 0)
+}
+
+/// The services of the national demo's municipal units (`Rus og psykisk helse – …`): id, name
+/// and municipality.
+pub async fn national_services(tx: &mut Tx) -> Result<Vec<(String, String, String)>, Error> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.name, s.municipality_id FROM services s \
+         JOIN organizations o ON o.id = s.provider_organization_id \
+         WHERE o.name LIKE 'Rus og psykisk helse – %' AND s.municipality_id IS NOT NULL ORDER BY s.municipality_id, s.name",
+    )
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(map_sqlx)?;
+    rows.iter().map(|row| Ok((get(row, "id")?, get(row, "name")?, get(row, "municipality_id")?))).collect()
+}

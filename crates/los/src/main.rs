@@ -224,7 +224,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .map_err(describe)?;
                 println!(
                     "national demo loaded in {} s: {} regions, {} municipalities, {} organisations, {} services, \
-                     {} accounts, {} persons, {} episodes, {} referrals ({} steps), {} decisions, {} plans, {} audit events",
+                     {} accounts, {} persons, {} episodes, {} referrals ({} steps), {} decisions, {} plans, {} audit events, \
+                     {} housing units, {} stays, {} tally entries",
                     figures.seconds,
                     figures.regions,
                     figures.municipalities,
@@ -237,7 +238,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     figures.referral_steps,
                     figures.decisions,
                     figures.plans,
-                    figures.audit_events
+                    figures.audit_events,
+                    figures.housing_units,
+                    figures.stays,
+                    figures.tally_entries
                 );
                 println!("national logins: koordinator-9001 … koordinator-9356, leder-9001 … leder-9356");
             }

@@ -42,6 +42,19 @@ async fn national_demo_is_whole(server: &TestServer) {
     let verified = server.app.verify_audit_chain().await.unwrap();
     assert_eq!(verified, count(server, "audit_events").await, "the whole chain verifies");
 
+    // A year of housing and tallies: three units and two tallied services per municipality, and
+    // no person in two places on the same night.
+    assert_eq!(figures.housing_units, scale.municipalities * 3);
+    assert_eq!(figures.tally_entries, scale.municipalities * 2 * 365);
+    let overlapping: (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM stays a JOIN stays b ON a.person_id = b.person_id AND a.id < b.id \
+         AND a.from_date < COALESCE(b.to_date, '9999-12-31') AND b.from_date < COALESCE(a.to_date, '9999-12-31')",
+    )
+    .fetch_one(server.store.raw_pool_for_tests())
+    .await
+    .unwrap();
+    assert_eq!(overlapping.0, 0, "no person is in two places on the same night");
+
     // Loading it twice is refused, not doubled.
     assert!(server.app.load_national_demo(scale, 7).await.is_err());
     assert_eq!(count(server, "persons").await, persons_before + demo_persons + scale.persons as i64);
