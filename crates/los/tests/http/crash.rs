@@ -4,6 +4,16 @@
 //! and the audit chain must verify. Readers run beside the writers: every audited read that was
 //! answered must have its audit event, committed by the group commit before the answer
 //! (decision 0009). On SQLite and on PostgreSQL.
+//!
+//! The database fails under a running `los serve` too: a full disk (SQLite on a small tmpfs), and
+//! PostgreSQL going away. The shared PostgreSQL server of the tests must stay up, so one test
+//! cuts Los's connections to it (`pg_terminate_backend`, what a restart does to them), and
+//! another really restarts a PostgreSQL server of its own (`pg_instance.rs`) under the real
+//! binary while writers and readers keep asking: `pg_ctl restart -m fast`, then an outage longer
+//! than Los waits for a connection. Every request must be answered — 201/200 or 503, never
+//! another status and never later than the client's patience — requests during the outage must
+//! be refused with 503 (and `/readyz` too), writes must succeed again within seconds without
+//! restarting `los serve`, and what was acknowledged must be there with its one audit event.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -428,4 +438,360 @@ async fn lost_postgres_connections_give_503_then_reconnect_without_stuck_request
     let verify = los().args(["--database", &server.database.url, "audit", "verify"]).output().unwrap();
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
     server.stop().await;
+}
+
+/// Stops `los serve` when dropped, also when the test panics.
+struct Serving(Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+const RESTART_WRITERS: usize = 6;
+const RESTART_READERS: usize = 2;
+/// Every request of the restart test gives up after this long: a request not answered by then
+/// is a stuck request, and fails the test.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// One request of the restart test and what became of it.
+struct Answer {
+    write: bool,
+    /// The organisation's name for a write.
+    name: String,
+    request_id: Option<String>,
+    sent: Instant,
+    answered: Instant,
+    /// The status, or why there was none (the connection failed, the client gave up).
+    status: Result<u16, String>,
+    /// The body of an answer the test did not expect, to show it.
+    body: String,
+}
+
+impl Answer {
+    fn expected(&self) -> bool {
+        matches!(self.status, Ok(503)) || self.status == Ok(if self.write { 201 } else { 200 })
+    }
+
+    fn done(&self) -> bool {
+        matches!(self.status, Ok(200 | 201))
+    }
+}
+
+/// Writes organisations (`write`) or reads the audit log (itself an audited read) until `stop`.
+async fn keep_asking(
+    port: u16,
+    token: String,
+    worker: usize,
+    write: bool,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<Answer> {
+    let client = reqwest::Client::builder().timeout(PATIENCE).build().unwrap();
+    let mut answers = Vec::new();
+    for i in 0.. {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            break;
+        }
+        let answer = ask(&client, port, &token, write, format!("restart-{worker}-{i}")).await;
+        let expected = answer.expected();
+        answers.push(answer);
+        // The test fails on it; no need to go on asking (a dead server would be asked in a loop).
+        if !expected {
+            break;
+        }
+    }
+    answers
+}
+
+async fn ask(client: &reqwest::Client, port: u16, token: &str, write: bool, name: String) -> Answer {
+    let request = if write {
+        client
+            .post(format!("http://127.0.0.1:{port}/api/v1/organizations"))
+            .json(&json!({"name": name, "kind": "ngo", "country": "NO"}))
+    } else {
+        client.get(format!("http://127.0.0.1:{port}/api/v1/audit-events"))
+    };
+    let sent = Instant::now();
+    let (status, request_id, body) = match request.bearer_auth(token).send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            // The body must arrive too: an answer cut off mid-way was not given.
+            match response.bytes().await {
+                Ok(body) => (Ok(status), id, String::from_utf8_lossy(&body).chars().take(500).collect()),
+                Err(error) => (Err(format!("{status} with its body cut off: {error}")), id, String::new()),
+            }
+        }
+        Err(error) if error.is_timeout() => {
+            (Err(format!("no answer within {PATIENCE:?}: {error}")), None, String::new())
+        }
+        Err(error) => (Err(format!("{error:?}")), None, String::new()),
+    };
+    let mut answer = Answer { write, name, request_id, sent, answered: Instant::now(), status, body };
+    if answer.expected() {
+        answer.body.clear();
+    }
+    answer
+}
+
+/// Writes until one is acknowledged, one is answered as it must not be, or three times the
+/// patience has passed; returns all the attempts.
+async fn first_write(port: u16, token: &str, label: &str) -> Vec<Answer> {
+    let client = reqwest::Client::builder().timeout(PATIENCE).build().unwrap();
+    let began = Instant::now();
+    let mut attempts = Vec::new();
+    for i in 0.. {
+        let answer = ask(&client, port, token, true, format!("restart-{label}-{i}")).await;
+        let stop = answer.done() || !answer.expected();
+        attempts.push(answer);
+        if stop || began.elapsed() > 3 * PATIENCE {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    attempts
+}
+
+/// Migrates the database and creates an administrator in an organisation of its own, in process
+/// (as `TestServer` does on the shared server); returns an API token and the organisation.
+async fn administrator_on(database_url: &str) -> (String, String) {
+    use los_app::RequestContext;
+    use los_app::accounts::{NewAccountInput, Operator};
+    let store = los_store::Store::connect(
+        &los_store::DatabaseUrl::parse(database_url).unwrap(),
+        &los_store::StoreOptions::default(),
+    )
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    let clock = Arc::new(los_core::ManualClock::new(jiff::Timestamp::now()));
+    let app = los_app::App::new(store.clone(), clock, los_app::AuthSettings::default());
+    let ctx = RequestContext::default();
+    let input = los_app::organizations::OrganizationInput {
+        name: "Omstartkommune".into(),
+        kind: "municipal_unit".into(),
+        country: "NO".into(),
+    };
+    let organization = app.create_organization(&ctx, Operator::CommandLine, &input).await.unwrap().id;
+    let input = NewAccountInput {
+        username: "omstart.admin".into(),
+        display_name: "Omstart admin".into(),
+        password: PASSWORD.into(),
+        locale: Some("nb".into()),
+        organization: organization.to_string(),
+        role: Role::Admin.code().into(),
+    };
+    let account = app.create_account(&ctx, Operator::CommandLine, &input).await.unwrap();
+    let token = app.create_token_for(&ctx, account, "restart", None).await.unwrap().secret;
+    store.close().await;
+    (token, organization.to_string())
+}
+
+/// `GET /readyz` with the test's patience: its status, or why there was none.
+async fn readiness(port: u16) -> Result<u16, String> {
+    let client = reqwest::Client::builder().timeout(PATIENCE).build().unwrap();
+    match client.get(format!("http://127.0.0.1:{port}/readyz")).send().await {
+        Ok(response) => Ok(response.status().as_u16()),
+        Err(error) => Err(format!("{error:?}")),
+    }
+}
+
+fn count(answers: &[Answer], from: Instant, until: Instant, what: impl Fn(&Answer) -> bool) -> usize {
+    answers.iter().filter(|a| a.answered >= from && a.answered <= until && what(a)).count()
+}
+
+/// A real restart of a PostgreSQL server of the test's own (the shared one must stay up), under
+/// the real `los serve`, while writers and readers keep asking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgresql_restart_gives_503_then_reconnects_without_stuck_requests() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let Some(postgres) = crate::pg_instance::PgInstance::start().await else { return };
+    let url = postgres.create_database("los").await;
+    let (token, setup_organization) = administrator_on(&url).await;
+    let port = free_port();
+    let serving = Serving(start_binary(&url, port).await);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let load: Vec<_> = (0..RESTART_WRITERS)
+        .map(|w| (w, true))
+        .chain((0..RESTART_READERS).map(|r| (RESTART_WRITERS + r, false)))
+        .map(|(worker, write)| tokio::spawn(keep_asking(port, token.clone(), worker, write, stop.clone())))
+        .collect();
+    let began = Instant::now();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+
+    // 1. A restart as an operator does it: fast shutdown (transactions in flight are rolled back
+    //    and every connection is closed), then up again at once.
+    let restart_began = Instant::now();
+    postgres.restart().await;
+    let restarted = Instant::now();
+    let mut probes = first_write(port, &token, "after-restart").await;
+    let restart_recovery = probes.last().unwrap().answered - restarted;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+
+    // 2. An outage longer than Los waits for a connection (5 s): requests that arrive meanwhile
+    //    must be refused with 503, not held until the database returns.
+    let outage = los_store::StoreOptions::default().acquire_timeout + Duration::from_secs(2);
+    let stopping = Instant::now();
+    postgres.stop().await;
+    let down = Instant::now();
+    let ready_while_down = tokio::spawn(readiness(port));
+    tokio::time::sleep(outage).await;
+    let starting = Instant::now();
+    let ready_while_down = ready_while_down.await.unwrap();
+    postgres.start_again().await;
+    let up = Instant::now();
+    let after_outage = first_write(port, &token, "after-outage").await;
+    let outage_recovery = after_outage.last().unwrap().answered - up;
+    probes.extend(after_outage);
+    let ready_after = readiness(port).await;
+    // The load goes on for a while after the database is back, on the same `los serve`.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut answers = Vec::new();
+    for task in load {
+        answers.extend(task.await.unwrap());
+    }
+    let ended = Instant::now();
+    drop(serving);
+    answers.extend(probes);
+
+    let writes: Vec<&Answer> = answers.iter().filter(|a| a.write).collect();
+    let acknowledged: Vec<&str> = writes.iter().filter(|a| a.done()).map(|a| a.name.as_str()).collect();
+    let answered_reads: Vec<&str> =
+        answers.iter().filter(|a| !a.write && a.done()).map(|a| a.request_id.as_deref().unwrap()).collect();
+    let refused = |a: &Answer| a.status == Ok(503);
+    let slowest = answers.iter().map(|a| a.answered - a.sent).max().unwrap();
+    eprintln!(
+        "restart test: {} writes ({} acknowledged), {} reads ({} answered), {} answered 503 in all; \
+         the slowest answer took {slowest:.1?}",
+        writes.len(),
+        acknowledged.len(),
+        answers.len() - writes.len(),
+        answered_reads.len(),
+        answers.iter().filter(|a| refused(a)).count(),
+    );
+    eprintln!(
+        "restart test: pg_ctl restart took {:.1?}, {} answers 503 around it, the first write after it \
+         acknowledged {restart_recovery:.1?} after it returned",
+        restarted - restart_began,
+        count(&answers, restart_began, restarted + restart_recovery, refused),
+    );
+    eprintln!(
+        "restart test: pg_ctl stop took {:.1?} ({} answers 503 meanwhile), down for {:.1?}: {} answers 503 \
+         and {} done while down, /readyz {ready_while_down:?}; pg_ctl start took {:.1?}, the first write \
+         acknowledged {outage_recovery:.1?} after, /readyz then {ready_after:?}",
+        down - stopping,
+        count(&answers, stopping, down, refused),
+        starting - down,
+        count(&answers, down, starting, refused),
+        answers.iter().filter(|a| a.sent >= down && a.answered <= starting && a.done()).count(),
+        up - starting,
+    );
+
+    // Only the answers a client can act on, and every request answered within its patience.
+    let unexpected: Vec<String> = answers
+        .iter()
+        .filter(|a| !a.expected())
+        .map(|a| {
+            format!(
+                "{} {} ({:?}) sent at {:.1?}: {:?} after {:.1?} {}",
+                if a.write { "write" } else { "read" },
+                a.name,
+                a.request_id,
+                a.sent - began,
+                a.status,
+                a.answered - a.sent,
+                a.body
+            )
+        })
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "only 201/200 or 503, and no request left unanswered; {} were not:\n{}",
+        unexpected.len(),
+        unexpected[..unexpected.len().min(20)].join("\n")
+    );
+    assert!(count(&answers, began, restart_began, |a| a.write && a.done()) > 0, "writes succeeded before");
+    // The outage was seen: refused while the database was down, and nothing done then.
+    assert!(count(&answers, down, starting, refused) > 0, "requests during the outage were refused with 503");
+    assert!(
+        !answers.iter().any(|a| a.sent >= down && a.answered <= starting && a.done()),
+        "nothing is done while the database is down"
+    );
+    assert_eq!(ready_while_down, Ok(503), "/readyz tells that the database is down");
+    assert_eq!(ready_after, Ok(200), "/readyz tells that the database is back");
+    // Los reconnects by itself, within a few seconds.
+    for (what, recovery) in [("restart", restart_recovery), ("outage", outage_recovery)] {
+        assert!(recovery < Duration::from_secs(5), "writes succeed again {recovery:?} after the {what}");
+    }
+    assert!(
+        count(&answers, up + outage_recovery, ended, |a| a.write && a.done()) > RESTART_WRITERS,
+        "the writers go on after the outage"
+    );
+    assert!(
+        count(&answers, up + outage_recovery, ended, |a| !a.write && a.done()) > 0,
+        "the readers go on after the outage"
+    );
+
+    // Every acknowledged write is there with exactly one audit event, nothing is half there, and
+    // every answered read has its event.
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    let mut snapshot = sqlx::Connection::begin(&mut conn).await.unwrap();
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *snapshot).await.unwrap();
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM organizations WHERE name LIKE 'restart-%'")
+        .fetch_all(&mut *snapshot)
+        .await
+        .unwrap();
+    let names: std::collections::BTreeSet<&str> = rows.iter().map(|(_, name)| name.as_str()).collect();
+    eprintln!(
+        "restart test: {} writes acknowledged, {} stored (a write answered 503 may have been committed as \
+         its connection was cut)",
+        acknowledged.len(),
+        rows.len()
+    );
+    for name in &acknowledged {
+        assert!(names.contains(name), "acknowledged write {name} is missing after the restart");
+    }
+    let events: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT subject FROM audit_events WHERE action = 'organization_created'")
+            .fetch_all(&mut *snapshot)
+            .await
+            .unwrap();
+    let subjects: std::collections::BTreeMap<String, usize> =
+        events.into_iter().filter_map(|(s,)| s).fold(Default::default(), |mut counts, subject| {
+            *counts.entry(subject).or_default() += 1;
+            counts
+        });
+    for (id, name) in &rows {
+        assert_eq!(subjects.get(id), Some(&1), "{name} has exactly one audit event");
+    }
+    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    for subject in subjects.keys() {
+        assert!(
+            ids.contains(subject.as_str()) || *subject == setup_organization,
+            "an audit event without its organisation: {subject}"
+        );
+    }
+    let read_events: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT request_id FROM audit_events WHERE action = 'audit_viewed'")
+            .fetch_all(&mut *snapshot)
+            .await
+            .unwrap();
+    let read_events: std::collections::BTreeSet<String> = read_events.into_iter().filter_map(|(id,)| id).collect();
+    for id in &answered_reads {
+        assert!(read_events.contains(*id), "the read {id} was answered but its audit event is missing");
+    }
+    snapshot.rollback().await.unwrap();
+    sqlx::Connection::close(conn).await.unwrap();
+
+    let verify = los().args(["--database", &url, "audit", "verify"]).output().unwrap();
+    assert!(
+        verify.status.success(),
+        "audit verify: {}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
 }

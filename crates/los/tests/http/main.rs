@@ -2,6 +2,7 @@
 //! PostgreSQL. One test binary, so the build is shared.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod pg_instance;
 mod support;
 
 mod api;
