@@ -26,8 +26,6 @@ const fn rows_per_insert(backend: Backend) -> usize {
         Backend::Postgres => 1_000,
     }
 }
-/// Head moves per statement when the head is walked forward over a batch.
-const HEAD_STEPS_PER_STATEMENT: usize = 1_000;
 
 /// Appends `events` to the chain inside `tx`, in order, with one lock of the chain's head and
 /// multi-row inserts. Returns the last sequence number (the head's, when `events` is empty).
@@ -36,9 +34,8 @@ pub async fn append_batch(tx: &mut Tx, events: &[&AuditEvent]) -> Result<i64, Er
     append_records(tx, &records).await
 }
 
-/// Appends `records` in order and moves the head over them. The head may only move forward by
-/// one per update (a trigger guards it, so it cannot skip events), so over a batch it is walked
-/// step by step, many steps per statement.
+/// Appends `records` in order and moves the head to the last of them in one update (a trigger
+/// lets the head move only forward, to the last event and its hash).
 pub(crate) async fn append_records(tx: &mut Tx, records: &[AuditRecord]) -> Result<i64, Error> {
     let backend = backend_of(tx);
     let head = sqlx::query(lock_audit_head(backend)).fetch_one(&mut **tx).await.map_err(map_sqlx)?;
@@ -86,13 +83,6 @@ pub(crate) async fn append_records(tx: &mut Tx, records: &[AuditRecord]) -> Resu
         }
         query.execute(&mut **tx).await.map_err(map_sqlx)?;
     }
-    let one_step = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1;";
-    let mut walked = 0;
-    while walked + 1 < rows.len() {
-        let now = (rows.len() - 1 - walked).min(HEAD_STEPS_PER_STATEMENT);
-        walk_head(tx, one_step.repeat(now)).await.map_err(map_sqlx)?;
-        walked += now;
-    }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)
         .bind(&hash)
@@ -100,21 +90,6 @@ pub(crate) async fn append_records(tx: &mut Tx, records: &[AuditRecord]) -> Resu
         .await
         .map_err(map_sqlx)?;
     Ok(seq)
-}
-
-/// Runs `steps` (several statements without parameters) in one round trip. Boxed with the
-/// connection's lifetime: awaited inline, the driver's future is not provably `Send` for every
-/// lifetime, which a spawned task (the group commit) requires.
-fn walk_head(
-    tx: &mut Tx,
-    steps: String,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + '_>> {
-    use sqlx::Executor;
-    Box::pin(async move {
-        let connection: &mut sqlx::AnyConnection = tx;
-        connection.execute(steps.as_str()).await?;
-        Ok(())
-    })
 }
 
 /// Appends an event in a transaction of its own: for events that record something that

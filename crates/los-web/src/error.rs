@@ -39,6 +39,9 @@ pub struct Problem {
     pub errors: Vec<ProblemField>,
 }
 
+/// What a 503 asks the client to wait before trying again.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 pub fn status_of(error: &Error) -> StatusCode {
     match error {
         Error::NotFound { .. } => StatusCode::NOT_FOUND,
@@ -100,6 +103,8 @@ impl From<Error> for ApiError {
         let status = status_of(&error);
         let retry_after = match &error {
             Error::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            // The database is away (a restart, a full disk): worth trying again shortly.
+            Error::Unavailable => Some(UNAVAILABLE_RETRY_AFTER_SECS),
             _ => None,
         };
         let errors = match &error {

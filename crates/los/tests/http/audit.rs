@@ -396,8 +396,25 @@ async fn append_only(server: &TestServer) {
         assert!(sqlx::query("TRUNCATE audit_events").execute(pool).await.is_err());
         assert!(sqlx::query("TRUNCATE audit_head").execute(pool).await.is_err());
     }
-    // The head only moves forward, one step at a time.
+    // The head only moves forward, and only to the last event with its hash.
     assert!(sqlx::query("UPDATE audit_head SET seq = 1 WHERE id = 1").execute(pool).await.is_err());
+    let beyond = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1").execute(pool).await;
+    assert!(beyond.is_err(), "not past the last event");
+    {
+        // An event slipped in past the head cannot be made the head under another hash.
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query(
+            "INSERT INTO audit_events (seq, at_micros, action, outcome, prev_hash, hash) \
+             SELECT seq + 1, 0, 'audit_viewed', 'success', hash, 'abc' FROM audit_head WHERE id = 1",
+        )
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        let wrong_hash =
+            sqlx::query("UPDATE audit_head SET seq = seq + 1, hash = 'f00' WHERE id = 1").execute(&mut *tx).await;
+        assert!(wrong_hash.is_err(), "not with another hash");
+        tx.rollback().await.unwrap();
+    }
     assert!(sqlx::query("DELETE FROM audit_head").execute(pool).await.is_err());
 
     let after: (Option<String>, String) =
