@@ -13,7 +13,7 @@ use los_core::consent::DataCategory;
 use los_core::deadline::{self, DueStatus};
 use los_core::ids::PersonId;
 use los_core::legal_basis::legal_basis;
-use los_core::policy::{self, Action, Actor, PersonAction};
+use los_core::policy::{self, Action, Actor, PersonAction, PersonGrant};
 use los_store::deadlines::{self as store, DeadlineKind, DeadlineSource};
 use los_store::persons;
 
@@ -131,7 +131,8 @@ impl App {
         let calendars = self.calendars().await?;
         let mut read = self.store.audited_read().await?;
         let grant = whole.as_ref().unwrap_or(&own);
-        let sources = store::open_cases(read.tx(), grant, today).await?;
+        let horizon = today.checked_add(jiff::Span::new().days(HORIZON_DAYS)).unwrap_or(today);
+        let sources = store::open_cases(read.tx(), grant, today, horizon).await?;
         let mut due_lines = Vec::new();
         for source in &sources {
             let is_mine = match source {
@@ -144,63 +145,82 @@ impl App {
                     .map(|line| (is_mine, line)),
             );
         }
-        let mut people: Vec<PersonId> = due_lines.iter().map(|(_, line)| line.3).collect();
-        people.sort_unstable();
-        people.dedup();
-        let all_relations =
-            persons::relations_of_many(read.tx(), &people, actor.account, actor.organization, today, now).await?;
-        let mut shown = Vec::new();
-        for person in people {
-            let Some(relations) = all_relations.get(&person) else { continue };
-            let cases = PersonAction::Read(DataCategory::ReferralsDecisions);
-            let identity = PersonAction::Read(DataCategory::IdentityContact);
-            if let (Ok(cases_grant), Ok(identity_grant)) = (
-                policy::authorize_person(actor, person, cases, relations),
-                policy::authorize_person(actor, person, identity, relations),
-            ) {
-                let mut event = ctx.event(now, Some(actor), AuditAction::DeadlinesViewed, AuditOutcome::Success);
-                event.person = Some(person);
-                event.reason = Some(format!("read:referrals_decisions ({})", cases_grant.basis().code()));
-                read.record(event);
-                shown.push(identity_grant);
+        // Earliest first; only the persons of the lines that will be shown are decided and
+        // audited, a batch at a time, until both lists are full.
+        due_lines.sort_by_key(|(_, line)| (line.1, line.0, line.3));
+        let mut decided: BTreeMap<PersonId, Option<PersonGrant>> = BTreeMap::new();
+        let mut mine = Vec::new();
+        let mut organization = Vec::new();
+        let mut hidden = 0;
+        let mut lines = due_lines.into_iter().peekable();
+        while lines.peek().is_some() && (mine.len() < MAX_LINES || organization.len() < MAX_LINES) {
+            let batch: Vec<_> = lines.by_ref().take(2 * MAX_LINES).collect();
+            let mut people: Vec<PersonId> =
+                batch.iter().map(|(_, line)| line.3).filter(|p| !decided.contains_key(p)).collect();
+            people.sort_unstable();
+            people.dedup();
+            let all_relations =
+                persons::relations_of_many(read.tx(), &people, actor.account, actor.organization, today, now).await?;
+            for person in people {
+                let cases = PersonAction::Read(DataCategory::ReferralsDecisions);
+                let identity = PersonAction::Read(DataCategory::IdentityContact);
+                let grant = all_relations.get(&person).and_then(|relations| {
+                    policy::authorize_person(actor, person, cases, relations)
+                        .and_then(|_| policy::authorize_person(actor, person, identity, relations))
+                        .ok()
+                });
+                decided.insert(person, grant);
+            }
+            for (is_mine, line) in batch {
+                if decided.get(&line.3).is_none_or(Option::is_none) {
+                    hidden += 1;
+                    continue;
+                }
+                if is_mine && mine.len() < MAX_LINES {
+                    mine.push(line.clone());
+                }
+                if organization.len() < MAX_LINES {
+                    organization.push(line);
+                }
             }
         }
-        let names: BTreeMap<PersonId, String> = persons::summaries(read.tx(), &shown)
+        let mut shown: Vec<PersonId> = mine.iter().chain(&organization).map(|line| line.3).collect();
+        shown.sort_unstable();
+        shown.dedup();
+        let grants: Vec<PersonGrant> = shown.iter().filter_map(|p| decided.get(p).cloned().flatten()).collect();
+        for grant in &grants {
+            let mut event = ctx.event(now, Some(actor), AuditAction::DeadlinesViewed, AuditOutcome::Success);
+            event.person = Some(grant.person());
+            event.reason = Some(format!("read:referrals_decisions ({})", grant.basis().code()));
+            read.record(event);
+        }
+        let names: BTreeMap<PersonId, String> = persons::summaries(read.tx(), &grants)
             .await?
             .into_iter()
             .map(|summary| (summary.id, summary.display_name))
             .collect();
-        let mut mine = Vec::new();
-        let mut organization = Vec::new();
-        let mut hidden = 0;
-        for (is_mine, (kind, due, rule, person, service_name, href)) in due_lines {
-            let Some(person_name) = names.get(&person).cloned() else {
-                hidden += 1;
-                continue;
-            };
-            let line = DeadlineLine {
-                kind,
-                due,
-                status: deadline::status(due, today, SOON_DAYS),
-                days_left: today.until(due).map(|span| i64::from(span.get_days())).unwrap_or(0),
-                person,
-                person_name,
-                service_name,
-                href,
-                source: rule,
-            };
-            if is_mine {
-                mine.push(line.clone());
-            }
-            organization.push(line);
-        }
         let mut event = ctx.event(now, Some(actor), AuditAction::DeadlinesViewed, AuditOutcome::Success);
         event.subject = Some(format!("lines={}", organization.len()));
         read.record(event);
         read.finish(&self.store).await?;
+        let to_line =
+            |(kind, due, rule, person, service_name, href): (DeadlineKind, Date, String, PersonId, String, String)| {
+                DeadlineLine {
+                    kind,
+                    due,
+                    status: deadline::status(due, today, SOON_DAYS),
+                    days_left: today.until(due).map(|span| i64::from(span.get_days())).unwrap_or(0),
+                    person,
+                    person_name: names.get(&person).cloned().unwrap_or_default(),
+                    service_name,
+                    href,
+                    source: rule,
+                }
+            };
+        let mut mine: Vec<DeadlineLine> = mine.into_iter().map(to_line).collect();
+        let mut organization: Vec<DeadlineLine> = organization.into_iter().map(to_line).collect();
         for list in [&mut mine, &mut organization] {
             list.sort_by(|a, b| (a.due, a.kind, &a.person_name).cmp(&(b.due, b.kind, &b.person_name)));
-            list.truncate(MAX_LINES);
         }
         Ok(MyDeadlines { mine, organization: whole.map(|_| organization), hidden })
     }

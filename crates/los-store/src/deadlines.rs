@@ -63,8 +63,11 @@ pub enum DeadlineSource {
 }
 
 /// Open referrals and running decisions of the organisation the grant names, with `today` as
-/// the local date. With `all: false` in the grant only the actor's own cases.
-pub async fn open_cases(tx: &mut Tx, grant: &Grant, today: Date) -> Result<Vec<DeadlineSource>, Error> {
+/// the local date, that may have a deadline on or before `until`: referrals awaiting assessment
+/// (their deadline is computed from the day received), referrals with a start deadline by then,
+/// and decisions to review or ending by then. With `all: false` in the grant only the actor's
+/// own cases (a step they recorded; a decision they made or changed).
+pub async fn open_cases(tx: &mut Tx, grant: &Grant, today: Date, until: Date) -> Result<Vec<DeadlineSource>, Error> {
     let Action::ListDeadlines { organization, all } = grant.action() else { return Err(Error::Forbidden) };
     let organization = organization.to_string();
     let account = grant.actor().account.to_string();
@@ -74,10 +77,13 @@ pub async fn open_cases(tx: &mut Tx, grant: &Grant, today: Date) -> Result<Vec<D
          (SELECT COUNT(*) FROM referral_steps t WHERE t.referral_id = r.id AND t.account_id = $2) AS mine \
          FROM referrals r JOIN services s ON s.id = r.to_service_id \
          WHERE s.provider_organization_id = $1 AND (r.status = 'received' \
-            OR (r.status IN ('accepted', 'offered') AND r.start_deadline IS NOT NULL))",
+            OR (r.status IN ('accepted', 'offered') AND r.start_deadline IS NOT NULL AND r.start_deadline <= $3)) \
+         AND ($4 = 1 OR EXISTS (SELECT 1 FROM referral_steps o WHERE o.referral_id = r.id AND o.account_id = $2))",
     )
     .bind(&organization)
     .bind(&account)
+    .bind(until.to_string())
+    .bind(i64::from(all))
     .fetch_all(&mut **tx)
     .await
     .map_err(map_sqlx)?;
@@ -100,10 +106,14 @@ pub async fn open_cases(tx: &mut Tx, grant: &Grant, today: Date) -> Result<Vec<D
         "SELECT d.id, d.person_id, s.name AS service_name, d.legal_basis, d.review_on, d.valid_to, \
          d.created_by, d.updated_by FROM decisions d JOIN services s ON s.id = d.service_id \
          WHERE d.organization_id = $1 AND (d.valid_to IS NULL OR d.valid_to >= $2) \
-         AND (d.review_on IS NOT NULL OR d.valid_to IS NOT NULL)",
+         AND (d.review_on <= $3 OR d.valid_to <= $3) \
+         AND ($4 = 1 OR d.created_by = $5 OR d.updated_by = $5)",
     )
     .bind(&organization)
     .bind(today.to_string())
+    .bind(until.to_string())
+    .bind(i64::from(all))
+    .bind(&account)
     .fetch_all(&mut **tx)
     .await
     .map_err(map_sqlx)?;

@@ -295,6 +295,9 @@ async fn a_full_disk_gives_clean_errors_and_recovers_when_space_returns() {
             201 => accepted_while_full += 1,
             503 => {
                 refused += 1;
+                let retry_after =
+                    response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                assert_eq!(retry_after.as_deref(), Some("5"), "a 503 says when to try again");
                 let body = response.text().await.unwrap();
                 assert!(body.contains("\"status\":503") || body.contains("\"status\": 503"), "{body}");
                 assert!(!body.to_lowercase().contains("sqlite") && !body.contains("disk"), "no internals: {body}");
