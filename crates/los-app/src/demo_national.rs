@@ -22,7 +22,8 @@ use los_core::plan::{
 };
 use los_core::service::Phase;
 use los_store::Tx;
-use los_store::bulk::{Value, append_audit, insert_rows};
+use los_store::audit::append_records;
+use los_store::bulk::{Value, insert_rows};
 use uuid::Uuid;
 
 use crate::App;
@@ -849,7 +850,7 @@ impl App {
             &members,
         )
         .await?;
-        append_audit(tx, &events).await?;
+        append_records(tx, &events).await?;
         figures.persons += persons.len();
         figures.episodes += episodes.len();
         figures.referrals += referrals.len();

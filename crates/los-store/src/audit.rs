@@ -14,7 +14,7 @@ use crate::{Backend, Store, Tx, map_sqlx};
 /// Appends one event to the chain inside `tx`; it is committed or rolled back with whatever it
 /// records. Returns the event's sequence number.
 pub async fn append(tx: &mut Tx, event: &AuditEvent) -> Result<i64, Error> {
-    append_batch(tx, &[event]).await
+    append_records(tx, &[event.to_record()]).await
 }
 
 /// Columns of one audit row. SQLite statements stay under 500 bind parameters (decision 0008);
@@ -27,16 +27,11 @@ const fn rows_per_insert(backend: Backend) -> usize {
     }
 }
 
-/// Appends `events` to the chain inside `tx`, in order, with one lock of the chain's head and
-/// multi-row inserts. Returns the last sequence number (the head's, when `events` is empty).
-pub async fn append_batch(tx: &mut Tx, events: &[&AuditEvent]) -> Result<i64, Error> {
-    let records: Vec<AuditRecord> = events.iter().map(|event| event.to_record()).collect();
-    append_records(tx, &records).await
-}
-
-/// Appends `records` in order and moves the head to the last of them in one update (a trigger
-/// lets the head move only forward, to the last event and its hash).
-pub(crate) async fn append_records(tx: &mut Tx, records: &[AuditRecord]) -> Result<i64, Error> {
+/// Appends `records` to the chain inside `tx` in order, with one lock of the chain's head and
+/// multi-row inserts, and moves the head to the last of them in one update (a trigger lets the
+/// head move only forward, to the last event and its hash). Returns the last sequence number (the
+/// head's, when `records` is empty). Used for one event, a group commit and bulk loads alike.
+pub async fn append_records(tx: &mut Tx, records: &[AuditRecord]) -> Result<i64, Error> {
     let backend = backend_of(tx);
     let head = sqlx::query(lock_audit_head(backend)).fetch_one(&mut **tx).await.map_err(map_sqlx)?;
     let mut seq: i64 = get(&head, "seq")?;
@@ -92,9 +87,8 @@ pub(crate) async fn append_records(tx: &mut Tx, records: &[AuditRecord]) -> Resu
     Ok(seq)
 }
 
-/// Appends an event in a transaction of its own: for events that record something that
-/// changed nothing else (a failed login, a refused request).
-/// It shares its commit with other such events (decision 0009) and returns once committed.
+/// Commits an event that records something that changed nothing else (a failed login, a refused
+/// request), sharing the commit with other such events (decision 0009); returns once committed.
 pub async fn append_alone(store: &Store, event: &AuditEvent) -> Result<(), Error> {
     store.commit_audit_events(vec![event.clone()]).await
 }

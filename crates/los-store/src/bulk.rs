@@ -3,7 +3,6 @@
 //! uses it; ordinary writes go through the per-table modules with their grants.
 
 use los_core::Error;
-use los_core::audit::AuditRecord;
 
 use crate::dialect::backend_of;
 use crate::util::get;
@@ -105,12 +104,6 @@ pub async fn insert_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: &[Vec
     }
     tracing::debug!(table, rows = rows.len(), ms = started.elapsed().as_millis() as u64, "bulk insert");
     Ok(())
-}
-
-/// Appends `records` to the audit chain in order, with the same hashes [`crate::audit::append`]
-/// would give them, and moves the head.
-pub async fn append_audit(tx: &mut Tx, records: &[AuditRecord]) -> Result<i64, Error> {
-    crate::audit::append_records(tx, records).await
 }
 
 /// The number of rows in `table` (a name from the code).

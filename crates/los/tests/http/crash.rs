@@ -91,6 +91,69 @@ async fn writer(port: u16, token: String, round: usize, writer: usize, acknowled
     }
 }
 
+/// After the crashes, in one snapshot (a PostgreSQL backend may still finish a COMMIT its killed
+/// client sent, and it must not land between two of the reads): every acknowledged write (an
+/// organisation named `{prefix}-…`) is stored with exactly one audit event, no such event lacks
+/// its organisation (but those in `known`, made before), and every answered read has its event.
+async fn assert_nothing_lost(
+    conn: &mut sqlx::AnyConnection,
+    prefix: &str,
+    acknowledged: &[impl AsRef<str>],
+    answered_reads: &[impl AsRef<str>],
+    known: &[String],
+) {
+    let mut snapshot = sqlx::Connection::begin(conn).await.unwrap();
+    if snapshot.backend_name().eq_ignore_ascii_case("postgresql") {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *snapshot).await.unwrap();
+    }
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM organizations WHERE name LIKE $1")
+        .bind(format!("{prefix}-%"))
+        .fetch_all(&mut *snapshot)
+        .await
+        .unwrap();
+    let names: std::collections::BTreeSet<&str> = rows.iter().map(|(_, name)| name.as_str()).collect();
+    eprintln!(
+        "{prefix} test: {} writes acknowledged, {} stored (a write whose answer was cut off or was 503 may \
+         still have been committed)",
+        acknowledged.len(),
+        rows.len()
+    );
+    for name in acknowledged.iter().map(AsRef::as_ref) {
+        assert!(names.contains(name), "acknowledged write {name} is missing");
+    }
+    let events: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT subject FROM audit_events WHERE action = 'organization_created'")
+            .fetch_all(&mut *snapshot)
+            .await
+            .unwrap();
+    let subjects: std::collections::BTreeMap<String, usize> =
+        events.into_iter().filter_map(|(s,)| s).fold(Default::default(), |mut counts, subject| {
+            *counts.entry(subject).or_default() += 1;
+            counts
+        });
+    for (id, name) in &rows {
+        assert_eq!(subjects.get(id), Some(&1), "{name} has exactly one audit event");
+    }
+    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    for subject in subjects.keys() {
+        assert!(
+            ids.contains(subject.as_str()) || known.contains(subject),
+            "an audit event without its organisation: {subject}"
+        );
+    }
+    let read_events: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT request_id FROM audit_events WHERE action = 'audit_viewed'")
+            .fetch_all(&mut *snapshot)
+            .await
+            .unwrap();
+    let read_events: std::collections::BTreeSet<String> = read_events.into_iter().filter_map(|(id,)| id).collect();
+    eprintln!("{prefix} test: {} audited reads answered, {} recorded", answered_reads.len(), read_events.len());
+    for id in answered_reads.iter().map(AsRef::as_ref) {
+        assert!(read_events.contains(id), "the read {id} was answered but its audit event is missing");
+    }
+    snapshot.rollback().await.unwrap();
+}
+
 /// Reads the audit log (itself an audited read) until the server goes away; collects the request
 /// ids of the reads that were answered with 200.
 async fn reader(port: u16, token: String, answered: Arc<Mutex<Vec<String>>>) {
@@ -141,58 +204,9 @@ async fn acknowledged_writes_survive_sigkill(server: &TestServer) {
     let answered_reads = answered_reads.lock().unwrap().clone();
     assert!(answered_reads.len() >= ROUNDS * READERS, "the readers got answers: {}", answered_reads.len());
 
-    // One snapshot for every check below: a PostgreSQL backend may still finish a COMMIT its
-    // killed client sent, and it must not land between two of the reads.
-    let mut snapshot = server.store.raw_pool_for_tests().begin().await.unwrap();
-    if server.store.backend() == los_store::Backend::Postgres {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *snapshot).await.unwrap();
-    }
-    let read_events: Vec<(Option<String>,)> =
-        sqlx::query_as("SELECT request_id FROM audit_events WHERE action = 'audit_viewed'")
-            .fetch_all(&mut *snapshot)
-            .await
-            .unwrap();
-    let read_events: std::collections::BTreeSet<String> = read_events.into_iter().filter_map(|(id,)| id).collect();
-    eprintln!("crash test: {} audited reads answered, {} recorded", answered_reads.len(), read_events.len());
-    for id in &answered_reads {
-        assert!(read_events.contains(id), "the read {id} was answered but its audit event is missing");
-    }
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM organizations WHERE name LIKE 'crash-%'")
-        .fetch_all(&mut *snapshot)
-        .await
-        .unwrap();
-    let names: std::collections::BTreeSet<&str> = rows.iter().map(|(_, name)| name.as_str()).collect();
-    eprintln!(
-        "crash test: {} writes acknowledged, {} stored (a stored write beyond those was committed as its answer was cut off)",
-        acknowledged.len(),
-        rows.len()
-    );
-    for name in &acknowledged {
-        assert!(names.contains(name.as_str()), "acknowledged write {name} is missing after the crash");
-    }
-    let events: Vec<(Option<String>,)> =
-        sqlx::query_as("SELECT subject FROM audit_events WHERE action = 'organization_created'")
-            .fetch_all(&mut *snapshot)
-            .await
-            .unwrap();
-    let subjects: std::collections::BTreeMap<String, usize> =
-        events.into_iter().filter_map(|(s,)| s).fold(Default::default(), |mut counts, subject| {
-            *counts.entry(subject).or_default() += 1;
-            counts
-        });
-    for (id, name) in &rows {
-        assert_eq!(subjects.get(id), Some(&1), "{name} has exactly one audit event");
-    }
-    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
     let test_server_organizations = [server.organization.to_string(), server.other_organization.to_string()];
-    for subject in subjects.keys() {
-        assert!(
-            ids.contains(subject.as_str()) || test_server_organizations.contains(subject),
-            "an audit event without its organisation: {subject}"
-        );
-    }
-
-    snapshot.rollback().await.unwrap();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    assert_nothing_lost(&mut conn, "crash", &acknowledged, &answered_reads, &test_server_organizations).await;
 
     // The server comes back after the last crash, and the chain is whole.
     let port = free_port();
@@ -739,56 +753,8 @@ async fn a_postgresql_restart_gives_503_then_reconnects_without_stuck_requests()
         "the readers go on after the outage"
     );
 
-    // Every acknowledged write is there with exactly one audit event, nothing is half there, and
-    // every answered read has its event.
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.unwrap();
-    let mut snapshot = sqlx::Connection::begin(&mut conn).await.unwrap();
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *snapshot).await.unwrap();
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM organizations WHERE name LIKE 'restart-%'")
-        .fetch_all(&mut *snapshot)
-        .await
-        .unwrap();
-    let names: std::collections::BTreeSet<&str> = rows.iter().map(|(_, name)| name.as_str()).collect();
-    eprintln!(
-        "restart test: {} writes acknowledged, {} stored (a write answered 503 may have been committed as \
-         its connection was cut)",
-        acknowledged.len(),
-        rows.len()
-    );
-    for name in &acknowledged {
-        assert!(names.contains(name), "acknowledged write {name} is missing after the restart");
-    }
-    let events: Vec<(Option<String>,)> =
-        sqlx::query_as("SELECT subject FROM audit_events WHERE action = 'organization_created'")
-            .fetch_all(&mut *snapshot)
-            .await
-            .unwrap();
-    let subjects: std::collections::BTreeMap<String, usize> =
-        events.into_iter().filter_map(|(s,)| s).fold(Default::default(), |mut counts, subject| {
-            *counts.entry(subject).or_default() += 1;
-            counts
-        });
-    for (id, name) in &rows {
-        assert_eq!(subjects.get(id), Some(&1), "{name} has exactly one audit event");
-    }
-    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
-    for subject in subjects.keys() {
-        assert!(
-            ids.contains(subject.as_str()) || *subject == setup_organization,
-            "an audit event without its organisation: {subject}"
-        );
-    }
-    let read_events: Vec<(Option<String>,)> =
-        sqlx::query_as("SELECT request_id FROM audit_events WHERE action = 'audit_viewed'")
-            .fetch_all(&mut *snapshot)
-            .await
-            .unwrap();
-    let read_events: std::collections::BTreeSet<String> = read_events.into_iter().filter_map(|(id,)| id).collect();
-    for id in &answered_reads {
-        assert!(read_events.contains(*id), "the read {id} was answered but its audit event is missing");
-    }
-    snapshot.rollback().await.unwrap();
-    sqlx::Connection::close(conn).await.unwrap();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    assert_nothing_lost(&mut conn, "restart", &acknowledged, &answered_reads, &[setup_organization]).await;
 
     let verify = los().args(["--database", &url, "audit", "verify"]).output().unwrap();
     assert!(
