@@ -9,10 +9,10 @@
 
 use los_core::Error;
 use los_core::audit::{AuditEvent, AuditRecord};
-use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::append_records;
+use crate::writer::Writer;
 use crate::{Store, Tx, map_sqlx};
 
 /// Requests that may wait for the writer at once before new ones are turned away as
@@ -34,7 +34,7 @@ pub(crate) struct AuditQueue {
 
 impl AuditQueue {
     /// Starts the writing task on the current Tokio runtime.
-    pub(crate) fn start(write: AnyPool) -> Self {
+    pub(crate) fn start(write: Writer) -> Self {
         let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
         tokio::spawn(write_batches(write, receiver));
         Self { sender }
@@ -54,7 +54,7 @@ impl AuditQueue {
     }
 }
 
-async fn write_batches(write: AnyPool, mut receiver: mpsc::Receiver<Pending>) {
+async fn write_batches(write: Writer, mut receiver: mpsc::Receiver<Pending>) {
     while let Some(first) = receiver.recv().await {
         let mut batch = vec![first];
         let mut count = batch[0].events.len();
@@ -86,7 +86,7 @@ async fn write_batches(write: AnyPool, mut receiver: mpsc::Receiver<Pending>) {
 /// Boxed as a `Send` future: the compiler cannot prove the driver's futures `Send` for every
 /// lifetime when they are awaited directly inside the spawned loop.
 fn commit_batch(
-    write: AnyPool,
+    write: Writer,
     records: Vec<AuditRecord>,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + Send>> {
     Box::pin(async move {

@@ -7,6 +7,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 use crate::audit_queue::{AuditQueue, AuditedRead};
+use crate::writer::Writer;
 use crate::{Tx, map_sqlx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +124,7 @@ impl Default for StoreOptions {
 pub struct Store {
     read: AnyPool,
     write: AnyPool,
+    writer: Writer,
     backend: Backend,
     audit: AuditQueue,
 }
@@ -173,9 +175,11 @@ impl Store {
                     .connect_with(connect)
                     .await
                     .map_err(|e| ConnectError::Connect(e.to_string()))?;
+                let writer = Writer::separate(pool.clone());
                 Ok(Store {
                     read: pool.clone(),
-                    audit: AuditQueue::start(pool.clone()),
+                    audit: AuditQueue::start(writer.clone()),
+                    writer,
                     write: pool,
                     backend: Backend::Postgres,
                 })
@@ -233,7 +237,14 @@ impl Store {
                 .await
                 .map_err(|e| ConnectError::Connect(e.to_string()))?
         };
-        Ok(Store { read, audit: AuditQueue::start(write.clone()), write, backend: Backend::Sqlite })
+        // Writes share batches (decision 0010), except in memory, where reads and writes share
+        // one connection that a batch waiting for its commit would keep from the readers.
+        let writer = if in_memory {
+            Writer::separate(write.clone())
+        } else {
+            Writer::batched(write.clone(), options.acquire_timeout)
+        };
+        Ok(Store { read, audit: AuditQueue::start(writer.clone()), writer, write, backend: Backend::Sqlite })
     }
 
     pub fn backend(&self) -> Backend {
@@ -249,14 +260,15 @@ impl Store {
         result.map_err(|e| ConnectError::Migrate(e.to_string()))
     }
 
-    /// A transaction that may write.
+    /// A transaction that may write. On SQLite it is a part of a shared batch (decision 0010):
+    /// its `commit` returns once the batch is durable.
     pub async fn write(&self) -> Result<Tx, Error> {
-        self.write.begin().await.map_err(map_sqlx)
+        self.writer.begin().await.map_err(map_sqlx)
     }
 
     /// A transaction for reading only; on SQLite it runs beside the writer.
     pub async fn read(&self) -> Result<Tx, Error> {
-        self.read.begin().await.map_err(map_sqlx)
+        Ok(Tx::from(self.read.begin().await.map_err(map_sqlx)?))
     }
 
     /// A read of personal data whose audit events are committed before the answer.
@@ -277,6 +289,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.writer.flush().await;
         self.read.close().await;
         self.write.close().await;
     }

@@ -28,6 +28,7 @@ pub mod settings;
 pub mod throttle;
 pub mod tokens;
 mod util;
+mod writer;
 // Housing, tallies and dashboards (issue 6).
 pub mod dashboards;
 pub mod housing;
@@ -36,6 +37,4 @@ pub mod tallies;
 pub use audit_queue::AuditedRead;
 pub use connect::{Backend, ConnectError, DatabaseUrl, Store, StoreOptions};
 pub use error::map_sqlx;
-
-/// A database transaction. Commit it; dropping it rolls back.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+pub use writer::Tx;

@@ -60,6 +60,72 @@ async fn rolled_back_work_leaves_no_audit_event(server: &TestServer) {
 }
 both_backends!(audit_event_shares_the_transaction, rolled_back_work_leaves_no_audit_event);
 
+/// Many requests writing at once (on SQLite they share batches, decision 0010): each one's
+/// changes are there exactly when it committed, whatever the others in its batch did: commit,
+/// roll back, fail on a constraint, or go away in the middle of their work.
+async fn concurrent_writes_keep_each_request_whole(server: &TestServer) {
+    let mut tasks = Vec::new();
+    for n in 0..60u32 {
+        let store = server.store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = store.write().await.unwrap();
+            let key = format!("batch-{n}");
+            los_store::settings::get_or_insert(&mut tx, &key, "first").await.unwrap();
+            los_store::settings::get_or_insert(&mut tx, &format!("{key}-second"), "second").await.unwrap();
+            match n % 4 {
+                0 => {
+                    tx.commit().await.unwrap();
+                    // Durable and visible to readers once commit returns.
+                    let mut read = store.read().await.unwrap();
+                    assert_eq!(
+                        los_store::settings::get_value(&mut read, &key).await.unwrap().as_deref(),
+                        Some("first")
+                    );
+                    true
+                }
+                1 => {
+                    tx.rollback().await.unwrap();
+                    false
+                }
+                2 => {
+                    // A constraint fails inside the request; the request gives up.
+                    let duplicate = sqlx::query("INSERT INTO settings (key, value) VALUES ($1, 'x')")
+                        .bind(&key)
+                        .execute(&mut *tx)
+                        .await;
+                    assert!(duplicate.is_err());
+                    false
+                }
+                _ => {
+                    // Goes away in the middle of its work without a word.
+                    drop(tx);
+                    false
+                }
+            }
+        }));
+    }
+    let mut expected = Vec::new();
+    for (n, task) in tasks.into_iter().enumerate() {
+        if task.await.unwrap() {
+            expected.push(format!("batch-{n}"));
+            expected.push(format!("batch-{n}-second"));
+        }
+    }
+    expected.sort();
+    let mut stored: Vec<String> = sqlx::query_scalar("SELECT key FROM settings WHERE key LIKE 'batch-%'")
+        .fetch_all(server.store.raw_pool_for_tests())
+        .await
+        .unwrap();
+    stored.sort();
+    assert_eq!(stored, expected);
+    assert_eq!(expected.len(), 30);
+    // The writer is still usable after all that.
+    let mut tx = server.store.write().await.unwrap();
+    los_store::settings::get_or_insert(&mut tx, "batch-after", "ok").await.unwrap();
+    tx.commit().await.unwrap();
+}
+both_backends!(concurrent_writes_stay_whole_per_request, concurrent_writes_keep_each_request_whole);
+
 async fn usernames_are_unique(server: &TestServer) {
     server.account("dobbel", Role::Caseworker, false).await;
     let input = los_app::accounts::NewAccountInput {
