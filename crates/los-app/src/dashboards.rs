@@ -32,7 +32,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use los_core::account::Role;
 use los_core::audit::{AuditAction, AuditOutcome};
-use los_core::housing::{UnitType, days_in};
+use los_core::housing::{StayPeriod, UnitType, days_in};
 use los_core::ids::{HousingUnitId, MunicipalityId, RegionId, ServiceId};
 use los_core::person::parse_date;
 use los_core::policy::{Action, Actor, Grant};
@@ -354,9 +354,11 @@ impl App {
             dashboard_period(from, to, today, suppressed)?;
         let mut read = self.store.audited_read().await?;
         let units = housing::units_of_services(read.tx(), &services).await?;
-        let current = compute(read.tx(), &grant, &services, &units, from, to, today, suppressed).await?;
+        let both =
+            Shared::read(read.tx(), &grant, &services, &units, previous_from.min(from), to.max(previous_to)).await?;
+        let current = compute(read.tx(), &grant, &services, &units, &both, from, to, today, suppressed).await?;
         let previous =
-            compute(read.tx(), &grant, &services, &units, previous_from, previous_to, today, suppressed).await?;
+            compute(read.tx(), &grant, &services, &units, &both, previous_from, previous_to, today, suppressed).await?;
         let mut charts = current.charts;
         charts.push(plan_chart([(from, to, &current.figures), (previous_from, previous_to, &previous.figures)]));
         let mut event = ctx.event(self.now(), Some(actor), AuditAction::DashboardViewed, AuditOutcome::Success);
@@ -382,12 +384,38 @@ impl App {
     }
 }
 
+/// What both periods are computed from, read once for the span that covers them.
+struct Shared {
+    spells: Vec<(Date, Option<Date>)>,
+    periods: Vec<(HousingUnitId, StayPeriod)>,
+    tallies: BTreeMap<(Date, Counter), i64>,
+}
+
+impl Shared {
+    async fn read(
+        tx: &mut Tx,
+        grant: &Grant,
+        services: &[ServiceId],
+        units: &[housing::Unit],
+        first: Date,
+        last: Date,
+    ) -> Result<Self, Error> {
+        let unit_ids: Vec<HousingUnitId> = units.iter().map(|u| u.id).collect();
+        Ok(Self {
+            spells: store::waiting_spells(tx, grant, services).await?,
+            periods: housing::periods_of_units(tx, grant, &unit_ids).await?,
+            tallies: tallies::daily_totals(tx, grant, services, first, last).await?,
+        })
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn compute(
     tx: &mut Tx,
     grant: &Grant,
     services: &[ServiceId],
     units: &[housing::Unit],
+    shared: &Shared,
     first: Date,
     last: Date,
     today: Date,
@@ -420,7 +448,7 @@ async fn compute(
     let lar_clients = lar.cells.first().and_then(|row| row.first()).copied().unwrap_or(Cell::Suppressed);
 
     // Waiting list and waiting time.
-    let spells = store::waiting_spells(tx, grant, services).await?;
+    let spells = &shared.spells;
     let waiting_on = |day: Date| {
         spells.iter().filter(|(accepted, ended)| *accepted <= day && ended.is_none_or(|end| end > day)).count() as i64
     };
@@ -433,8 +461,7 @@ async fn compute(
     let enough_for_median = !suppressed || waits.len() as u64 >= SMALL_CELL_MIN;
 
     // Housing: nights by month and unit type.
-    let unit_ids: Vec<HousingUnitId> = units.iter().map(|u| u.id).collect();
-    let periods = housing::periods_of_units(tx, grant, &unit_ids).await?;
+    let periods = &shared.periods;
     let types: Vec<UnitType> =
         UnitType::ALL.into_iter().filter(|t| units.iter().any(|u| u.description.unit_type == *t)).collect();
     let type_of: BTreeMap<HousingUnitId, UnitType> = units.iter().map(|u| (u.id, u.description.unit_type)).collect();
@@ -464,14 +491,12 @@ async fn compute(
     // Tallies by month.
     let mut by_month: Vec<BTreeMap<Counter, i64>> = vec![BTreeMap::new(); month_list.len()];
     let mut open_days = std::collections::BTreeSet::new();
-    for service in services {
-        for ((day, counter), value) in tallies::daily_totals(tx, grant, *service, first, last).await? {
-            if counter == Counter::Visits {
-                open_days.insert(day);
-            }
-            if let Some(slot) = month_list.iter().position(|(_, start, end)| *start <= day && day <= *end) {
-                *by_month[slot].entry(counter).or_insert(0) += value;
-            }
+    for (&(day, counter), &value) in shared.tallies.iter().filter(|((day, _), _)| first <= *day && *day <= last) {
+        if counter == Counter::Visits {
+            open_days.insert(day);
+        }
+        if let Some(slot) = month_list.iter().position(|(_, start, end)| *start <= day && day <= *end) {
+            *by_month[slot].entry(counter).or_insert(0) += value;
         }
     }
     let column =

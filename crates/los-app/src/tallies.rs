@@ -176,7 +176,7 @@ impl App {
         let (from, to) = crate::dashboards::parse_period(from, to, today, MAX_LIST_DAYS)?;
         let mut read = self.store.audited_read().await?;
         let counters = store::counters(read.tx(), service).await?;
-        let totals = store::daily_totals(read.tx(), &grant, service, from, to).await?;
+        let totals = store::daily_totals(read.tx(), &grant, &[service], from, to).await?;
         let mut event = ctx.event(self.now(), Some(actor), AuditAction::TalliesViewed, AuditOutcome::Success);
         event.subject = Some(format!("{service}:{from}..{to}"));
         read.record(event);

@@ -16,7 +16,7 @@ use los_core::policy::{Action, Grant, PersonGrant};
 use sqlx::any::AnyRow;
 
 use crate::persons::{changes, date_text, opt_date, parse_date, reads, require};
-use crate::util::{corrupt, get, micros, parse, timestamp};
+use crate::util::{corrupt, get, micros, parse, placeholders, timestamp};
 use crate::{Tx, map_sqlx};
 
 /// A unit with its service.
@@ -221,14 +221,18 @@ pub async fn periods_of_units(
         matches!(action, Action::ReadVacancies { .. } | Action::ReadServiceDashboard { .. } | Action::ReadAreaDashboard)
     })?;
     let mut out = Vec::new();
-    for unit in units {
-        for row in sqlx::query("SELECT from_date, to_date FROM stays WHERE unit_id = $1")
-            .bind(unit.to_string())
-            .fetch_all(&mut **tx)
-            .await
-            .map_err(map_sqlx)?
-        {
-            out.push((*unit, period_from_row(&row)?));
+    // A region's units in a few statements rather than one per unit.
+    for chunk in units.chunks(500) {
+        let sql = format!(
+            "SELECT unit_id, from_date, to_date FROM stays WHERE unit_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for unit in chunk {
+            query = query.bind(unit.to_string());
+        }
+        for row in query.fetch_all(&mut **tx).await.map_err(map_sqlx)? {
+            out.push((parse(&get::<String>(&row, "unit_id")?, "housing unit id")?, period_from_row(&row)?));
         }
     }
     Ok(out)

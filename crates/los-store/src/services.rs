@@ -6,7 +6,7 @@ use los_core::ids::{MunicipalityId, OrganizationId, RegionId, ServiceId};
 use los_core::service::{Capacity, CapacityUnit, Phase, ServiceCategory, ServiceDescription, ServiceYear};
 use sqlx::any::AnyRow;
 
-use crate::util::{corrupt, get, micros, parse, timestamp};
+use crate::util::{corrupt, get, micros, parse, placeholders, timestamp};
 use crate::{Tx, map_sqlx};
 
 /// Whose chain a service belongs to.
@@ -194,25 +194,31 @@ fn from_row(row: &AnyRow) -> Result<Service, Error> {
     })
 }
 
+/// Fills in each service's budget years: one statement per 500 services rather than one each
+/// (a region's chain is hundreds of services).
 async fn with_years(tx: &mut Tx, mut services: Vec<Service>) -> Result<Vec<Service>, Error> {
+    let mut years: std::collections::HashMap<String, Vec<ServiceYear>> = std::collections::HashMap::new();
+    for chunk in services.chunks(500) {
+        let sql = format!(
+            "SELECT service_id, year, budget, fte_hundredths FROM service_years WHERE service_id IN ({}) \
+             ORDER BY service_id, year",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for service in chunk {
+            query = query.bind(service.id.to_string());
+        }
+        for row in query.fetch_all(&mut **tx).await.map_err(map_sqlx)? {
+            let year: i64 = get(&row, "year")?;
+            years.entry(get(&row, "service_id")?).or_default().push(ServiceYear {
+                year: i32::try_from(year).map_err(|_| corrupt("year"))?,
+                budget: get(&row, "budget")?,
+                fte_hundredths: get(&row, "fte_hundredths")?,
+            });
+        }
+    }
     for service in &mut services {
-        let rows =
-            sqlx::query("SELECT year, budget, fte_hundredths FROM service_years WHERE service_id = $1 ORDER BY year")
-                .bind(service.id.to_string())
-                .fetch_all(&mut **tx)
-                .await
-                .map_err(map_sqlx)?;
-        service.description.years = rows
-            .iter()
-            .map(|row| {
-                let year: i64 = get(row, "year")?;
-                Ok(ServiceYear {
-                    year: i32::try_from(year).map_err(|_| corrupt("year"))?,
-                    budget: get(row, "budget")?,
-                    fte_hundredths: get(row, "fte_hundredths")?,
-                })
-            })
-            .collect::<Result<_, Error>>()?;
+        service.description.years = years.remove(&service.id.to_string()).unwrap_or_default();
     }
     Ok(services)
 }

@@ -16,7 +16,7 @@ use los_core::policy::{Action, Grant, PersonGrant};
 use los_core::tally::{Counter, TallyEntry};
 
 use crate::persons::{changes, date_text, parse_date, require};
-use crate::util::{corrupt, get, micros, parse, timestamp};
+use crate::util::{corrupt, get, micros, parse, placeholders, timestamp};
 use crate::{Tx, map_sqlx};
 
 /// One stored entry with its counts.
@@ -207,12 +207,13 @@ pub async fn day_history(
     Ok(out)
 }
 
-/// The counts in force per day and counter at a service over `first..=last`: for each day, the
-/// latest entry of each person (and of the anonymous line), summed.
+/// The counts in force per day and counter at `services` over `first..=last`, summed over the
+/// services: for each service and day, the latest entry of each person (and of the anonymous
+/// line). One query however many services a dashboard covers.
 pub async fn daily_totals(
     tx: &mut Tx,
     grant: &Grant,
-    service: ServiceId,
+    services: &[ServiceId],
     first: Date,
     last: Date,
 ) -> Result<BTreeMap<(Date, Counter), i64>, Error> {
@@ -225,21 +226,24 @@ pub async fn daily_totals(
                 | Action::ReadAreaDashboard
         )
     })?;
-    let rows = sqlx::query(
+    if services.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let sql = format!(
         "SELECT e.day, c.counter, CAST(SUM(c.count) AS BIGINT) AS total FROM tally_entries e \
          JOIN tally_counts c ON c.entry_id = e.id \
-         WHERE e.service_id = $1 AND e.day >= $2 AND e.day <= $3 \
+         WHERE e.service_id IN ({}) AND e.day >= $1 AND e.day <= $2 \
          AND NOT EXISTS (SELECT 1 FROM tally_entries later WHERE later.service_id = e.service_id \
              AND later.day = e.day AND COALESCE(later.person_id, '') = COALESCE(e.person_id, '') \
              AND (later.recorded_at > e.recorded_at OR (later.recorded_at = e.recorded_at AND later.id > e.id))) \
          GROUP BY e.day, c.counter",
-    )
-    .bind(service.to_string())
-    .bind(date_text(first))
-    .bind(date_text(last))
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(map_sqlx)?;
+        placeholders(3, services.len())
+    );
+    let mut query = sqlx::query(&sql).bind(date_text(first)).bind(date_text(last));
+    for service in services {
+        query = query.bind(service.to_string());
+    }
+    let rows = query.fetch_all(&mut **tx).await.map_err(map_sqlx)?;
     let mut out = BTreeMap::new();
     for row in &rows {
         let day = parse_date(&get::<String>(row, "day")?)?;

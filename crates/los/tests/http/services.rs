@@ -157,7 +157,8 @@ async fn catalogue(server: &TestServer) {
 
     // A regional service shows in each member municipality's chain and in the region's.
     let regional = json!({"region_id": region["id"], "provider_organization_id": server.other_organization.to_string(),
-        "name": "Bolig og behandling", "category": "health", "phases": ["treatment"]});
+        "name": "Bolig og behandling", "category": "health", "phases": ["treatment"],
+        "years": [{"year": 2024, "budget": 100, "fte": 1.0}, {"year": 2026, "budget": null, "fte": 2.0}]});
     assert_eq!(
         send_if(server, &admin_token, Method::POST, "/api/v1/services", Some(regional), None).await.status(),
         201
@@ -182,6 +183,16 @@ async fn catalogue(server: &TestServer) {
     .await
     .unwrap();
     assert_eq!(chain["items"].as_array().unwrap().len(), 2);
+    // The list reads the years of all its services at once; each keeps its own.
+    let year_counts: Vec<usize> =
+        chain["items"].as_array().unwrap().iter().map(|s| s["years"].as_array().unwrap().len()).collect();
+    assert_eq!(year_counts.iter().sum::<usize>(), 3, "{chain}");
+    for listed in chain["items"].as_array().unwrap() {
+        let path = format!("/api/v1/services/{}", listed["id"].as_str().unwrap());
+        let single: Value =
+            send_if(server, &caseworker_token, Method::GET, &path, None, None).await.json().await.unwrap();
+        assert_eq!(listed["years"], single["years"], "{}", listed["name"]);
+    }
     let missing = send_if(server, &caseworker_token, Method::GET, "/api/v1/services", None, None).await;
     assert_eq!(missing.status(), 422);
     assert_eq!(server.audit_count("service_created").await, 2);
