@@ -177,6 +177,7 @@ impl App {
             if housing == Default::default() {
                 return Err(Error::Conflict { what: "national demo" });
             }
+            los_store::bulk::refresh_statistics(&self.store).await?;
             return Ok(NationalFigures {
                 housing_units: housing.units,
                 stays: housing.stays,
@@ -223,6 +224,7 @@ impl App {
             }
         }
         let housing = self.national_housing_and_tallies(now).await?;
+        los_store::bulk::refresh_statistics(&self.store).await?;
         figures.housing_units = housing.units;
         figures.stays = housing.stays;
         figures.tally_entries = housing.tally_entries;

