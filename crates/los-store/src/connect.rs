@@ -175,7 +175,10 @@ impl Store {
                     .connect_with(connect)
                     .await
                     .map_err(|e| ConnectError::Connect(e.to_string()))?;
-                let writer = Writer::separate(pool.clone());
+                // Every write appends to the audit chain and holds its head row locked until
+                // it commits, so writes queue one after another here too; sharing a batch
+                // makes that queue one commit instead of one each (decision 0010).
+                let writer = Writer::batched(pool.clone(), options.acquire_timeout);
                 Ok(Store {
                     read: pool.clone(),
                     audit: AuditQueue::start(writer.clone()),
@@ -260,8 +263,8 @@ impl Store {
         result.map_err(|e| ConnectError::Migrate(e.to_string()))
     }
 
-    /// A transaction that may write. On SQLite it is a part of a shared batch (decision 0010):
-    /// its `commit` returns once the batch is durable.
+    /// A transaction that may write: a part of a shared batch (decision 0010), whose `commit`
+    /// returns once the batch is durable.
     pub async fn write(&self) -> Result<Tx, Error> {
         self.writer.begin().await.map_err(map_sqlx)
     }

@@ -1,4 +1,4 @@
-//! Group commit for writes on SQLite (decision 0010).
+//! Group commit for writes (decision 0010).
 //!
 //! SQLite has one writer, and every commit with `synchronous = FULL` waits for the disk, so
 //! writes used to be limited to the disk's commit rate no matter how many requests waited. Here
@@ -10,9 +10,10 @@
 //! A batch that cannot be committed (a full disk) fails every request in it; none of them was
 //! answered yet, so nothing acknowledged is lost and nothing unacknowledged is half there.
 //!
-//! PostgreSQL commits concurrent transactions in parallel and groups their WAL flushes itself,
-//! and an in-memory SQLite database has a single connection for reading and writing, so both
-//! keep one plain transaction per request.
+//! PostgreSQL batches the same way: there every write appends to the audit chain and holds its
+//! head row locked until it commits, so writes queued one behind the other's commit anyway. An
+//! in-memory SQLite database has a single connection for reading and writing, which an open
+//! batch would keep from readers, so it keeps one plain transaction per request.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
@@ -32,9 +33,9 @@ const UNDO: &str = "ROLLBACK TO los_request";
 pub struct Tx(Kind);
 
 enum Kind {
-    /// A transaction of its own: reads, PostgreSQL, in-memory SQLite.
+    /// A transaction of its own: reads, and writes on in-memory SQLite.
     Own(sqlx::Transaction<'static, Any>),
-    /// A savepoint inside the shared SQLite write batch.
+    /// A savepoint inside the shared write batch.
     Shared(SharedWrite),
 }
 
