@@ -369,7 +369,9 @@ impl App {
         let now = self.now();
         let token_hash = sha256_hex(token);
         let (session, account, memberships) = {
-            let mut tx = self.store.read().await?;
+            // Three lookups on every request; a change between them (a membership withdrawn)
+            // is seen by the next request, as it would be with a snapshot.
+            let mut tx = self.store.lookup().await?;
             let session = sessions::by_hash(&mut tx, &token_hash).await?.ok_or(Error::Unauthenticated)?;
             let account = accounts::by_id(&mut tx, session.account_id).await?.ok_or(Error::Unauthenticated)?;
             let memberships = accounts::memberships(&mut tx, account.id).await?;

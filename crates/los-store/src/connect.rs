@@ -274,6 +274,14 @@ impl Store {
         Ok(Tx::from(self.read.begin().await.map_err(map_sqlx)?))
     }
 
+    /// A connection for reading outside a transaction: each statement sees what is committed when
+    /// it runs. For independent lookups on every request (the session), where BEGIN and ROLLBACK
+    /// would be two more round trips than the lookups themselves. Never for writes: on it each
+    /// statement commits alone.
+    pub async fn lookup(&self) -> Result<Tx, Error> {
+        Ok(Tx::bare(self.read.acquire().await.map_err(map_sqlx)?))
+    }
+
     /// A read of personal data whose audit events are committed before the answer.
     pub async fn audited_read(&self) -> Result<AuditedRead, Error> {
         Ok(AuditedRead::new(self.read().await?))

@@ -35,6 +35,8 @@ pub struct Tx(Kind);
 enum Kind {
     /// A transaction of its own: reads, and writes on in-memory SQLite.
     Own(sqlx::Transaction<'static, Any>),
+    /// A connection outside any transaction, for lookups that need no common snapshot.
+    Bare(sqlx::pool::PoolConnection<Any>),
     /// A savepoint inside the shared write batch.
     Shared(SharedWrite),
 }
@@ -43,6 +45,7 @@ impl std::fmt::Debug for Tx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self.0 {
             Kind::Own(_) => "Tx(own)",
+            Kind::Bare(_) => "Tx(no transaction)",
             Kind::Shared(_) => "Tx(shared batch)",
         })
     }
@@ -54,12 +57,22 @@ impl From<sqlx::Transaction<'static, Any>> for Tx {
     }
 }
 
+impl Tx {
+    /// Statements on a pooled connection outside a transaction: each sees what is committed when
+    /// it runs. For a few lookups where that is enough, it spares the two round trips of BEGIN
+    /// and ROLLBACK.
+    pub(crate) fn bare(connection: sqlx::pool::PoolConnection<Any>) -> Self {
+        Tx(Kind::Bare(connection))
+    }
+}
+
 impl Deref for Tx {
     type Target = AnyConnection;
 
     fn deref(&self) -> &AnyConnection {
         match &self.0 {
             Kind::Own(tx) => tx,
+            Kind::Bare(connection) => connection,
             Kind::Shared(write) => &write.batch.tx,
         }
     }
@@ -69,6 +82,7 @@ impl DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         match &mut self.0 {
             Kind::Own(tx) => tx,
+            Kind::Bare(connection) => connection,
             Kind::Shared(write) => &mut write.batch.tx,
         }
     }
@@ -80,6 +94,8 @@ impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self.0 {
             Kind::Own(tx) => tx.commit().await,
+            // Every statement was committed as it ran.
+            Kind::Bare(_) => Ok(()),
             Kind::Shared(write) => write.commit().await,
         }
     }
@@ -88,6 +104,7 @@ impl Tx {
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         match self.0 {
             Kind::Own(tx) => tx.rollback().await,
+            Kind::Bare(_) => Ok(()),
             Kind::Shared(mut write) => write.rollback().await,
         }
     }
