@@ -27,7 +27,8 @@ const SAVEPOINT: &str = "SAVEPOINT los_request";
 const RELEASE: &str = "RELEASE los_request";
 const UNDO: &str = "ROLLBACK TO los_request";
 
-/// A database transaction. Commit it; dropping it rolls back what it did.
+/// A database transaction. Commit it; dropping it rolls back what it did. (`Store::lookup`
+/// gives one without a transaction, for reading only.)
 ///
 /// It dereferences to the connection, so queries run on `&mut **tx` whichever kind it is.
 pub struct Tx(Kind);
