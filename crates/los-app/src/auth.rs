@@ -368,14 +368,9 @@ impl App {
     pub async fn authenticate_session(&self, ctx: &RequestContext, token: &str) -> Result<SessionInfo, Error> {
         let now = self.now();
         let token_hash = sha256_hex(token);
-        let (session, account, memberships) = {
-            // Three lookups on every request; a change between them (a membership withdrawn)
-            // is seen by the next request, as it would be with a snapshot.
+        let sessions::SignedIn { session, account, memberships } = {
             let mut tx = self.store.lookup().await?;
-            let session = sessions::by_hash(&mut tx, &token_hash).await?.ok_or(Error::Unauthenticated)?;
-            let account = accounts::by_id(&mut tx, session.account_id).await?.ok_or(Error::Unauthenticated)?;
-            let memberships = accounts::memberships(&mut tx, account.id).await?;
-            (session, account, memberships)
+            sessions::signed_in(&mut tx, &token_hash).await?.ok_or(Error::Unauthenticated)?
         };
         let idle = session.last_seen_at < now - self.auth.idle_timeout;
         let too_old = session.created_at < now - self.auth.absolute_timeout;

@@ -48,10 +48,10 @@ impl Account {
     }
 }
 
-const COLUMNS: &str = "id, username, display_name, password_hash, locale, totp_secret, totp_enrolled_at, \
+pub(crate) const COLUMNS: &str = "id, username, display_name, password_hash, locale, totp_secret, totp_enrolled_at, \
                        totp_last_step, disabled_at, created_at, updated_at, version";
 
-fn from_row(row: &AnyRow) -> Result<Account, Error> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<Account, Error> {
     let locale: String = get(row, "locale")?;
     Ok(Account {
         id: parse(&get::<String>(row, "id")?, "account id")?,
@@ -265,23 +265,26 @@ pub struct Membership {
 
 pub async fn memberships(tx: &mut Tx, id: AccountId) -> Result<Vec<Membership>, Error> {
     let rows = sqlx::query(
-        "SELECT m.organization_id, o.name, m.role FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+        "SELECT m.organization_id AS membership_organization, o.name AS membership_organization_name, \
+         m.role AS membership_role FROM memberships m JOIN organizations o ON o.id = m.organization_id \
          WHERE m.account_id = $1 ORDER BY o.name, m.role",
     )
     .bind(id.to_string())
     .fetch_all(&mut **tx)
     .await
     .map_err(map_sqlx)?;
-    rows.iter()
-        .map(|row| {
-            let role: String = get(row, "role")?;
-            Ok(Membership {
-                organization_id: parse(&get::<String>(row, "organization_id")?, "organization id")?,
-                organization_name: get(row, "name")?,
-                role: Role::from_code(&role).ok_or_else(|| corrupt("role"))?,
-            })
-        })
-        .collect()
+    rows.iter().map(membership_from_row).collect()
+}
+
+/// A membership from the columns `membership_organization`, `membership_organization_name` and
+/// `membership_role`, as [`memberships`] and the session lookup name them.
+pub(crate) fn membership_from_row(row: &AnyRow) -> Result<Membership, Error> {
+    let role: String = get(row, "membership_role")?;
+    Ok(Membership {
+        organization_id: parse(&get::<String>(row, "membership_organization")?, "organization id")?,
+        organization_name: get(row, "membership_organization_name")?,
+        role: Role::from_code(&role).ok_or_else(|| corrupt("role"))?,
+    })
 }
 
 /// Grants a role; false when the account already had it.
