@@ -184,10 +184,9 @@ impl App {
         actor: &Actor,
         person: PersonId,
     ) -> Result<PersonRelations, Error> {
-        if !store::exists(tx, person).await? {
-            return Err(Error::NotFound { what: "person" });
-        }
-        store::relations(tx, person, actor.account, actor.organization, self.local_today(), self.now()).await
+        store::relations_if_exists(tx, person, actor.account, actor.organization, self.local_today(), self.now())
+            .await?
+            .ok_or(Error::NotFound { what: "person" })
     }
 
     /// The policy's answer, or the refusal's audit event.

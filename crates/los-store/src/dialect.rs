@@ -12,6 +12,15 @@ pub fn lock_audit_head(backend: Backend) -> &'static str {
     }
 }
 
+/// An aggregate joining the text `expression` of every row, one per line (NULL when there are
+/// no rows). The values must not contain line breaks.
+pub fn lines_aggregate(backend: Backend, expression: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("group_concat({expression}, char(10))"),
+        Backend::Postgres => format!("string_agg({expression}, chr(10))"),
+    }
+}
+
 /// Which backend a connection or transaction talks to.
 pub fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
     if conn.backend_name().eq_ignore_ascii_case("postgresql") { Backend::Postgres } else { Backend::Sqlite }

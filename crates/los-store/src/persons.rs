@@ -3,6 +3,7 @@
 //! actor's relations) return ids and facts, never personal data.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -16,8 +17,9 @@ use los_core::person::{Contact, Identity, PersonRecord, duplicate_key};
 use los_core::policy::{Action, Grant, PersonAction, PersonGrant, PersonRelations};
 use sqlx::any::AnyRow;
 
+use crate::dialect::{backend_of, lines_aggregate};
 use crate::util::{corrupt, get, micros, parse, placeholders, timestamp};
-use crate::{Tx, map_sqlx};
+use crate::{Backend, Tx, map_sqlx};
 
 /// A stored person.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -457,7 +459,8 @@ fn escape_like(word: &str) -> String {
     word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// The actor's relation to one person, for the policy. `today` is the local date.
+/// The actor's relation to one person, for the policy. `today` is the local date. A person that
+/// does not exist has no relations, which the policy refuses.
 pub async fn relations(
     tx: &mut Tx,
     person: PersonId,
@@ -466,62 +469,73 @@ pub async fn relations(
     today: Date,
     now: Timestamp,
 ) -> Result<PersonRelations, Error> {
-    let person = person.to_string();
-    let account = account.to_string();
-    let organization = organization.to_string();
-    let today = date_text(today);
-    let count = |row: AnyRow, column: &str| -> Result<bool, Error> { Ok(get::<i64>(&row, column)? > 0) };
-    let row = sqlx::query(
-        "SELECT \
-         (SELECT COUNT(*) FROM care_team_members WHERE person_id = $1 AND account_id = $2 \
-            AND organization_id = $3 AND from_date <= $4 AND (to_date IS NULL OR to_date >= $4)) AS team, \
-         (SELECT COUNT(*) FROM episodes e JOIN services s ON s.id = e.service_id WHERE e.person_id = $1 \
-            AND s.provider_organization_id = $3 AND e.end_date IS NULL) AS episode, \
-         (SELECT COUNT(*) FROM blocks WHERE person_id = $1 AND lifted_at IS NULL \
-            AND (organization_id = $3 OR account_id = $2)) AS blocked, \
-         (SELECT COUNT(*) FROM emergency_accesses WHERE person_id = $1 AND account_id = $2 \
-            AND organization_id = $3 AND expires_at > $5) AS emergency, \
-         (SELECT COUNT(*) FROM referrals r JOIN services rs ON rs.id = r.to_service_id WHERE r.person_id = $1 \
-            AND r.status IN ('sent', 'received', 'accepted', 'offered') \
-            AND (rs.provider_organization_id = $3 OR r.from_organization_id = $3)) AS referral",
-    )
-    .bind(&person)
-    .bind(&account)
-    .bind(&organization)
-    .bind(&today)
-    .bind(micros(now))
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(map_sqlx)?;
-    let care_team_member = count(row.clone(), "team")?;
-    let active_episode_at_organization = count(row.clone(), "episode")?;
-    let blocked = count(row.clone(), "blocked")?;
-    let emergency_access = count(row.clone(), "emergency")?;
-    let open_referral_at_organization = count(row, "referral")?;
-    let mut consented_categories = BTreeSet::new();
-    for row in sqlx::query(
-        "SELECT categories FROM consents WHERE person_id = $1 AND organization_id = $2 AND withdrawn_at IS NULL \
-         AND valid_from <= $3 AND valid_to >= $3",
-    )
-    .bind(&person)
-    .bind(&organization)
-    .bind(&today)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(map_sqlx)?
-    {
-        consented_categories.extend(crate::consents::parse_categories(&get::<String>(&row, "categories")?)?);
+    Ok(relations_if_exists(tx, person, account, organization, today, now).await?.unwrap_or_default())
+}
+
+/// The actor's relation to one person, or `None` when there is no such person; in one statement,
+/// since every request about a person begins with it.
+pub async fn relations_if_exists(
+    tx: &mut Tx,
+    person: PersonId,
+    account: AccountId,
+    organization: OrganizationId,
+    today: Date,
+    now: Timestamp,
+) -> Result<Option<PersonRelations>, Error> {
+    static SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
+        [Backend::Sqlite, Backend::Postgres].map(|backend| {
+            format!(
+                "SELECT \
+                 (SELECT COUNT(*) FROM persons WHERE id = $1) AS present, \
+                 (SELECT COUNT(*) FROM care_team_members WHERE person_id = $1 AND account_id = $2 \
+                    AND organization_id = $3 AND from_date <= $4 AND (to_date IS NULL OR to_date >= $4)) AS team, \
+                 (SELECT COUNT(*) FROM episodes e JOIN services s ON s.id = e.service_id WHERE e.person_id = $1 \
+                    AND s.provider_organization_id = $3 AND e.end_date IS NULL) AS episode, \
+                 (SELECT COUNT(*) FROM blocks WHERE person_id = $1 AND lifted_at IS NULL \
+                    AND (organization_id = $3 OR account_id = $2)) AS blocked, \
+                 (SELECT COUNT(*) FROM emergency_accesses WHERE person_id = $1 AND account_id = $2 \
+                    AND organization_id = $3 AND expires_at > $5) AS emergency, \
+                 (SELECT COUNT(*) FROM referrals r JOIN services rs ON rs.id = r.to_service_id WHERE r.person_id = $1 \
+                    AND r.status IN ('sent', 'received', 'accepted', 'offered') \
+                    AND (rs.provider_organization_id = $3 OR r.from_organization_id = $3)) AS referral, \
+                 (SELECT {} FROM consents WHERE person_id = $1 AND organization_id = $3 \
+                    AND withdrawn_at IS NULL AND valid_from <= $4 AND valid_to >= $4) AS consented",
+                lines_aggregate(backend, "categories")
+            )
+        })
+    });
+    let sql = match backend_of(tx) {
+        Backend::Sqlite => &SQL[0],
+        Backend::Postgres => &SQL[1],
+    };
+    let row = sqlx::query(sql)
+        .bind(person.to_string())
+        .bind(account.to_string())
+        .bind(organization.to_string())
+        .bind(date_text(today))
+        .bind(micros(now))
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(map_sqlx)?;
+    let count = |column: &str| -> Result<bool, Error> { Ok(get::<i64>(&row, column)? > 0) };
+    if !count("present")? {
+        return Ok(None);
     }
-    Ok(PersonRelations {
-        care_team_member,
-        active_episode_at_organization,
+    let mut consented_categories = BTreeSet::new();
+    // Each consent's categories are a JSON array on a line of its own.
+    for categories in get::<Option<String>>(&row, "consented")?.iter().flat_map(|lines| lines.lines()) {
+        consented_categories.extend(crate::consents::parse_categories(categories)?);
+    }
+    Ok(Some(PersonRelations {
+        care_team_member: count("team")?,
+        active_episode_at_organization: count("episode")?,
         // An open referral (sent, received, accepted or offered) to a service of the actor's
         // organisation, or sent from it.
-        open_referral_at_organization,
+        open_referral_at_organization: count("referral")?,
         consented_categories,
-        blocked,
-        emergency_access,
-    })
+        blocked: count("blocked")?,
+        emergency_access: count("emergency")?,
+    }))
 }
 
 /// Persons per statement in [`relations_of_many`]; SQLite statements stay under 500 bind

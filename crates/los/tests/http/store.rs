@@ -214,13 +214,35 @@ async fn relations_in_bulk_match_one_by_one(server: &TestServer) {
             .fetch_all(pool)
             .await
             .unwrap();
+    // A second consent to the same organisation beside one in force, with another category: a
+    // person's categories are the union of every consent in force.
+    let today = server.app.local_today();
+    let in_force = "withdrawn_at IS NULL AND valid_from <= $1 AND valid_to >= $1 \
+                    AND categories LIKE '%identity_contact%' AND categories NOT LIKE '%assessments%' \
+                    AND organization_id IN (SELECT organization_id FROM memberships)";
+    let (consent, person_with_consent): (String, String) =
+        sqlx::query_as(&format!("SELECT id, person_id FROM consents WHERE {in_force} ORDER BY id LIMIT 1"))
+            .bind(today.to_string())
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    sqlx::query(
+        "INSERT INTO consents (id, person_id, organization_id, categories, valid_from, valid_to, note, given_at) \
+         SELECT $1, person_id, organization_id, '[\"assessments\"]', valid_from, valid_to, 'Test', given_at \
+         FROM consents WHERE id = $2",
+    )
+    .bind(los_core::ids::ConsentId::generate().to_string())
+    .bind(&consent)
+    .execute(pool)
+    .await
+    .unwrap();
     let persons: Vec<(String,)> = sqlx::query_as("SELECT id FROM persons ORDER BY id").fetch_all(pool).await.unwrap();
     let mut persons: Vec<los_core::ids::PersonId> = persons.into_iter().map(|(id,)| id.parse().unwrap()).collect();
     persons.push(los_core::ids::PersonId::generate());
     assert!(memberships.len() > 5 && persons.len() > 300);
-    let today = server.app.local_today();
     let now = server.clock.now();
     let mut seen_any_fact = [false; 6];
+    let mut seen_both_consents = false;
     for (account, organization) in memberships {
         let (account, organization) = (account.parse().unwrap(), organization.parse().unwrap());
         let mut tx = server.store.read().await.unwrap();
@@ -228,12 +250,24 @@ async fn relations_in_bulk_match_one_by_one(server: &TestServer) {
             los_store::persons::relations_of_many(&mut tx, &persons, account, organization, today, now).await.unwrap();
         assert_eq!(bulk.len(), persons.len());
         for person in &persons {
-            let one = if los_store::persons::exists(&mut tx, *person).await.unwrap() {
-                los_store::persons::relations(&mut tx, *person, account, organization, today, now).await.unwrap()
-            } else {
-                Default::default()
-            };
+            let exists = los_store::persons::exists(&mut tx, *person).await.unwrap();
+            let found = los_store::persons::relations_if_exists(&mut tx, *person, account, organization, today, now)
+                .await
+                .unwrap();
+            assert_eq!(found.is_some(), exists, "{person}");
+            let one = found.unwrap_or_default();
+            assert_eq!(
+                los_store::persons::relations(&mut tx, *person, account, organization, today, now).await.unwrap(),
+                one
+            );
             assert_eq!(bulk[person], one, "{person} for {account} at {organization}");
+            let categories = &one.consented_categories;
+            if person.to_string() == person_with_consent
+                && categories.contains(&los_core::consent::DataCategory::Assessments)
+                && categories.contains(&los_core::consent::DataCategory::IdentityContact)
+            {
+                seen_both_consents = true;
+            }
             let facts = [
                 one.care_team_member,
                 one.active_episode_at_organization,
@@ -249,5 +283,6 @@ async fn relations_in_bulk_match_one_by_one(server: &TestServer) {
     }
     // Emergency access is not in the demo; every other fact is, so the comparison covered them.
     assert_eq!(seen_any_fact, [true, true, true, true, false, true]);
+    assert!(seen_both_consents, "the categories of both consents of {person_with_consent}");
 }
 both_backends!(bulk_relations_match_single_relations, relations_in_bulk_match_one_by_one);
