@@ -579,8 +579,12 @@ pub async fn relations_of_many(
             (
                 Fact::Episode,
                 format!(
-                    "SELECT DISTINCT e.person_id FROM episodes e JOIN services s ON s.id = e.service_id \
-                     WHERE e.person_id IN ({list}) AND s.provider_organization_id = ${o} AND e.end_date IS NULL",
+                    // CROSS JOIN keeps SQLite on the persons' episodes: planning without
+                    // statistics, it read every open episode of the organisation's services first
+                    // (2.3 ms instead of 0.3 for a waiting list). PostgreSQL plans it as a join.
+                    "SELECT DISTINCT e.person_id FROM episodes e CROSS JOIN services s \
+                     WHERE s.id = e.service_id AND e.person_id IN ({list}) AND s.provider_organization_id = ${o} \
+                     AND e.end_date IS NULL",
                     o = n + 1
                 ),
                 &[Organization],
