@@ -168,8 +168,10 @@ pub async fn national_services(tx: &mut Tx) -> Result<Vec<(String, String, Strin
 
 /// Refreshes the query planner's statistics after a bulk load. PostgreSQL plans from them, and
 /// its autovacuum may be switched off or not yet have caught up with millions of new rows: on
-/// the national data without them a waiting list took 212 ms instead of 7 ms. SQLite plans from
-/// its indexes without statistics, which served every benchmark case, so it is left as it is.
+/// the national data without them a waiting list took 212 ms instead of 7 ms. SQLite plans without
+/// them: the `ANALYZE` of the SQLite built into Los read the whole national file for minutes even
+/// with `analysis_limit` (docs/benchmarks.md), so the one query it planned badly says its join
+/// order instead (`persons::relations_of_many`).
 pub async fn refresh_statistics(store: &crate::Store) -> Result<(), Error> {
     if store.backend() == crate::Backend::Postgres {
         let mut tx = store.write().await?;
